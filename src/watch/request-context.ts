@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * What the framework knows about the request whose code is running. The watchdog's snapshot
+ * reads it from {@link requestContext} while the loop is blocked, so it names the request that
+ * is really running, not the last one to enter a handler.
+ */
+export interface RequestContext {
+  /** Process-unique, increasing request id. */
+  readonly id: number;
+  readonly method: string;
+  readonly url: string;
+  /** The route pattern as declared (`/items/{item_id}`), or "" before routing / when none matched. */
+  route: string;
+  /** `performance.now()` at arrival. */
+  readonly startedAt: number;
+  /** Per-request profile data, filled by `watch/` when enabled; undefined otherwise. */
+  profile?: unknown;
+}
+
+/** The one AsyncLocalStorage carrying the running request's context. */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+let lastRequestId = 0;
+
+/** Allocates the next request id. */
+export function nextRequestId(): number {
+  return ++lastRequestId;
+}
