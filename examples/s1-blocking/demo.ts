@@ -1,0 +1,39 @@
+/**
+ * `npm start`: runs the S1 server, fires the six-request experiment at it, prints what happened,
+ * and keeps the server running for you to try with curl.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { fireTogether, renderTimeline } from "./experiment.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const seconds = process.env["S1_SECONDS"] ?? "2";
+const port = process.env["PORT"] ?? "8000";
+
+const server = spawn(process.execPath, [...process.execArgv, path.join(here, "app.ts")], {
+  env: { ...process.env, S1_SECONDS: seconds, PORT: port, LOG_LEVEL: "warn" },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+process.on("exit", () => server.kill("SIGTERM"));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
+
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; ; i++) {
+  try {
+    await fetch(`${base}/healthcheck`);
+    break;
+  } catch {
+    if (i > 100) throw new Error(`the S1 server did not start on ${base}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+console.log(`\nS1: six requests at once, each route waits ${seconds} s.\n`);
+console.log("1) only non-blocking awaits (/ ×6): all start together and end together");
+console.log(renderTimeline(await fireTogether(base, ["/", "/", "/", "/", "/", "/healthcheck"])));
+console.log("\n2) one async handler that blocks (/slow ×2, then / ×4 and /healthcheck): served one after another");
+console.log(renderTimeline(await fireTogether(base, ["/slow", "/slow", "/", "/", "/", "/healthcheck"])));
+console.log(`\nThe server is still running on ${base} — try:`);
+console.log(`  curl --parallel --parallel-immediate --parallel-max 6 ${base}/slow ${base}/slow ${base}/ ${base}/ ${base}/ ${base}/healthcheck`);
+console.log("Ctrl-C to stop.\n");

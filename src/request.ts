@@ -1,0 +1,121 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { parse as parseQueryString } from "node:querystring";
+import type { BodySource } from "./server/body-source.js";
+import { parseCookieHeader } from "./responses/cookies.js";
+import type { RequestContext } from "./watch/request-context.js";
+
+/** How a request learns that its client went away (the socket closed before the response ended). */
+export type CloseWatcher = (onClientGone: () => void) => void;
+
+/** Everything a Request is built from; the socket adapter and the TestClient each provide one. */
+export interface RequestSource {
+  method: string;
+  /** Path and query as sent: `/items/5?q=x`. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: BodySource;
+  client?: { host: string; port: number } | undefined;
+  watchClose?: CloseWatcher | undefined;
+  context: RequestContext;
+}
+
+/** A function run after the response is sent (FastAPI's BackgroundTasks). */
+export type BackgroundJob = () => unknown;
+
+/**
+ * The incoming request, as handlers, dependencies and middleware see it. Query, cookies and the
+ * abort signal are computed on first use, so a route that never reads them never pays for them.
+ *
+ * @example
+ * app.get("/whoami", async ({ req }) => ({ ip: req.client?.host, agent: req.headers["user-agent"] }));
+ */
+export class Request {
+  readonly method: string;
+  /** Path and query as sent. */
+  readonly url: string;
+  /** The path, still percent-encoded; inside a mounted app, the part after the mount prefix. */
+  path: string;
+  /** The prefixes of the mounts this request went through (`/api/v1`), "" at the top level. */
+  rootPath = "";
+  /** The query string without `?` ("" when none). */
+  readonly queryString: string;
+  /** Lowercase header names, as Node parses them. */
+  readonly headers: IncomingHttpHeaders;
+  readonly client: { host: string; port: number } | undefined;
+  /** The running request's watchdog context (id, route). */
+  readonly context: RequestContext;
+  /** Decoded path parameters of the matched route, as strings. */
+  pathParams: Record<string, string> = {};
+  #body: BodySource;
+  #query: Record<string, string | string[]> | undefined;
+  #cookies: Record<string, string> | undefined;
+  #state: Record<string, unknown> | undefined;
+  #abort: AbortController | undefined;
+  #watchClose: CloseWatcher | undefined;
+  #background: BackgroundJob[] | undefined;
+
+  constructor(source: RequestSource) {
+    this.method = source.method;
+    this.url = source.url;
+    const q = source.url.indexOf("?");
+    this.path = q === -1 ? source.url : source.url.slice(0, q);
+    this.queryString = q === -1 ? "" : source.url.slice(q + 1);
+    this.headers = source.headers;
+    this.client = source.client;
+    this.context = source.context;
+    this.#body = source.body;
+    this.#watchClose = source.watchClose;
+  }
+
+  /** Query parameters; repeated keys give arrays. */
+  get query(): Record<string, string | string[]> {
+    return (this.#query ??= this.queryString === "" ? Object.create(null) : (parseQueryString(this.queryString) as Record<string, string | string[]>));
+  }
+
+  /** Cookies from the `Cookie` header. */
+  get cookies(): Record<string, string> {
+    return (this.#cookies ??= parseCookieHeader(this.headers.cookie));
+  }
+
+  /** Per-request scratch space for middleware and dependencies. */
+  get state(): Record<string, unknown> {
+    return (this.#state ??= {});
+  }
+
+  /** Aborts when the client disconnects before the response is complete. */
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      const controller = new AbortController();
+      this.#abort = controller;
+      this.#watchClose?.(() => controller.abort(new Error("The client disconnected")));
+    }
+    return this.#abort.signal;
+  }
+
+  /** The body source (read once): use {@link bytes}, {@link text} or {@link json} unless streaming. */
+  get bodySource(): BodySource {
+    return this.#body;
+  }
+
+  /** The whole body, at most `limit` bytes (413 beyond). */
+  bytes(limit = 1024 * 1024): Promise<Buffer> {
+    return this.#body.read(limit);
+  }
+
+  /** The body decoded as UTF-8. */
+  async text(limit?: number): Promise<string> {
+    return (await this.bytes(limit)).toString("utf8");
+  }
+
+  /** Runs `job` after the response has been sent; a failure is logged, never lost. */
+  background(job: BackgroundJob): void {
+    (this.#background ??= []).push(job);
+  }
+
+  /** @internal Takes the queued background jobs (the server runs them after sending). */
+  takeBackgroundJobs(): BackgroundJob[] | undefined {
+    const jobs = this.#background;
+    this.#background = undefined;
+    return jobs;
+  }
+}

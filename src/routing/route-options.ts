@@ -1,0 +1,90 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Request } from "../request.js";
+import type { Response } from "../responses/response.js";
+import type { Infer, InferShape, Schema, Shape } from "../schema/types.js";
+
+/** Where a route's handler runs: on the event loop, or on the worker-thread pool. */
+export type Lane = "loop" | "thread";
+
+/** What a route declares besides its path and handler. */
+export interface RouteOptions {
+  /** Path parameters; undeclared `{names}` of the path are strings. */
+  path?: Shape;
+  query?: Shape;
+  /** Header names are matched case-insensitively; `x_token` and `xToken` read `x-token`. */
+  headers?: Shape;
+  cookies?: Shape;
+  /** A JSON body (`application/json`, `application/*+json`). */
+  body?: Schema;
+  /** Fields of an `application/x-www-form-urlencoded` (or multipart) body. */
+  form?: Shape;
+  /** Validates and filters the returned value, and documents the response. */
+  response?: Schema;
+  /** Status of a successful response (default 200). */
+  status?: number;
+  /** Maximum body size in bytes for this route (default: the app's, 1 MiB). */
+  bodyLimit?: number;
+  /** Where the handler runs (default "loop"). */
+  lane?: Lane;
+  /** OpenAPI: one-line summary. */
+  summary?: string;
+  /** OpenAPI: longer description (Markdown). */
+  description?: string;
+  /** OpenAPI: tags grouping this operation. */
+  tags?: string[];
+  /** OpenAPI: operationId (default: FastAPI's `name_path_method` scheme). */
+  operationId?: string;
+  /** OpenAPI: marks the operation deprecated. */
+  deprecated?: boolean;
+  /** OpenAPI: leave this route out of the document. */
+  includeInSchema?: boolean;
+  /** OpenAPI: extra responses by status code. */
+  responses?: Record<number | string, { description?: string; schema?: Schema }>;
+}
+
+/** `"/items/{item_id}/{rest:path}"` → `"item_id" | "rest"`. */
+export type PathParamNames<P extends string> = P extends `${string}{${infer Param}}${infer Rest}`
+  ? (Param extends `${infer Name}:${string}` ? Name : Param) | PathParamNames<Rest>
+  : never;
+
+type PathValues<P extends string, O extends RouteOptions> = Omit<
+  { [K in PathParamNames<P>]: string },
+  keyof NonNullable<O["path"]>
+> &
+  InferShape<O["path"]>;
+
+/** The per-request response settings a handler can change (FastAPI's `response: Response` parameter). */
+export interface ResponseSettings {
+  status: number;
+  headers: Response["headers"];
+  setCookie: Response["setCookie"];
+  deleteCookie: Response["deleteCookie"];
+}
+
+/** What a handler receives: validated, typed parameters and the request. */
+export interface HandlerContext<P extends string = string, O extends RouteOptions = RouteOptions> {
+  path: PathValues<P, O>;
+  query: InferShape<O["query"]>;
+  headers: InferShape<O["headers"]>;
+  cookies: InferShape<O["cookies"]>;
+  body: O["body"] extends Schema ? Infer<O["body"]> : undefined;
+  form: InferShape<O["form"]>;
+  /** Resolved dependencies. */
+  deps: Record<string, unknown>;
+  req: Request;
+  /** Status, headers and cookies of the response being built. */
+  res: ResponseSettings;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+}
+
+/** What a handler may return: a value matching `response` (or anything without one), a Response, or a stream. */
+export type HandlerResult<O extends RouteOptions> =
+  | (O["response"] extends StandardSchemaV1 ? StandardSchemaV1.InferInput<O["response"]> : unknown)
+  | Response
+  | AsyncIterable<unknown>;
+
+/** A route handler. */
+export type Handler<P extends string = string, O extends RouteOptions = RouteOptions> = (
+  ctx: HandlerContext<P, O>,
+) => HandlerResult<O> | Promise<HandlerResult<O>>;

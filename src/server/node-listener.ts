@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { App } from "../app.js";
+import { errorResponse } from "../errors/error-response.js";
+import type { Response } from "../responses/response.js";
+import { nextRequestId, requestContext, type RequestContext } from "../watch/request-context.js";
+import { SocketBodySource } from "./body-source.js";
+import { serveRequest } from "./serve-request.js";
+import { writeResponse } from "./write-response.js";
+
+/** Shared between the listener and the shutdown logic. */
+export interface ConnectionState {
+  inFlight: number;
+  draining: boolean;
+  onIdle: (() => void) | undefined;
+}
+
+/** The `node:http` request listener: one request context per request, then the shared path. */
+export function createRequestListener(app: App, state: ConnectionState): (im: IncomingMessage, sr: ServerResponse) => void {
+  const closeWhenDraining = (response: Response) => {
+    if (state.draining) response.headers["connection"] = "close";
+  };
+  return (im, sr) => {
+    const context: RequestContext = {
+      id: nextRequestId(),
+      method: im.method ?? "GET",
+      url: im.url ?? "/",
+      route: "",
+      startedAt: performance.now(),
+    };
+    state.inFlight++;
+    sr.once("close", () => {
+      if (--state.inFlight === 0 && state.onIdle) state.onIdle();
+    });
+    requestContext.run(context, serveSocketRequest, app, im, sr, context, closeWhenDraining);
+  };
+}
+
+function serveSocketRequest(
+  app: App,
+  im: IncomingMessage,
+  sr: ServerResponse,
+  context: RequestContext,
+  beforeWrite: (response: Response) => void,
+): void {
+  const url = originFormUrl(im.url);
+  if (url === undefined) {
+    const response = errorResponse(app.errorFormat, 400, "Bad Request: the request target must be a path");
+    response.headers["connection"] = "close";
+    void writeResponse(sr, response, context.method);
+    return;
+  }
+  const socket = im.socket;
+  serveRequest(
+    app,
+    {
+      method: context.method,
+      url,
+      headers: im.headers,
+      body: new SocketBodySource(im),
+      client: socket.remoteAddress ? { host: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined,
+      watchClose: (onClientGone) => {
+        sr.once("close", () => {
+          if (!sr.writableFinished) onClientGone();
+        });
+      },
+      context,
+    },
+    sr,
+    beforeWrite,
+  ).catch((error) => {
+    app.logger.error({ err: error, reqId: context.id }, "Serving a request failed");
+    if (!sr.headersSent) {
+      sr.writeHead(500, { "content-type": "application/json", connection: "close" });
+      sr.end('{"detail":"Internal Server Error"}');
+    } else {
+      sr.destroy();
+    }
+  });
+}
+
+/** `/path?q` as is; an absolute-form target (`http://host/path`) reduced to its path; else undefined. */
+function originFormUrl(target: string | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  if (target.charCodeAt(0) === 47 /* "/" */) return target;
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      const parsed = new URL(target);
+      return parsed.pathname + parsed.search;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fireTogether, renderTimeline } from "../../examples/s1-blocking/experiment.js";
+import { repoRoot } from "../support/node-bin.js";
+import { spawnApp, type SpawnedApp } from "../support/spawn-app.js";
+
+// S1: the assertions are about order (who finished before whom), never about absolute times.
+describe("example S1: a blocking call in an async handler stalls the whole server", () => {
+  let app: SpawnedApp;
+  before(async () => {
+    app = await spawnApp(path.join(repoRoot, "examples/s1-blocking/app.ts"), { S1_SECONDS: "0.6", LOG_LEVEL: "info" });
+  });
+  after(async () => {
+    assert.equal(await app.stop(), 0, "the example exits cleanly on SIGTERM");
+  });
+
+  it("with non-blocking sleeps, /healthcheck answers before any / finishes", async () => {
+    const t = await fireTogether(app.url, ["/", "/", "/", "/", "/healthcheck"]);
+    const health = t.find((x) => x.path === "/healthcheck")!;
+    for (const x of t.filter((x) => x.path === "/")) assert.ok(health.endedMs < x.endedMs, renderTimeline(t));
+    // the four sleeps overlap: each one ends after all of them started
+    const lastStart = Math.max(...t.map((x) => x.startedMs));
+    for (const x of t.filter((x) => x.path === "/")) assert.ok(x.endedMs > lastStart);
+  });
+
+  it("with a blocking /slow in the mix, requests are served one after another", async () => {
+    const t = await fireTogether(app.url, ["/slow", "/slow", "/", "/", "/healthcheck"]);
+    const slowEnds = t.filter((x) => x.path === "/slow").map((x) => x.endedMs).sort((a, b) => a - b);
+    const health = t.find((x) => x.path === "/healthcheck")!;
+    // /healthcheck does nothing, yet it could only be answered after the first blocking /slow ended
+    assert.ok(health.endedMs > slowEnds[0]!, renderTimeline(t));
+    // and the two /slow did not overlap: the server log shows the second started after the first ended
+    const events = app
+      .output()
+      .split("\n")
+      .filter((l) => l.includes('"url":"/slow"'))
+      .map((l) => JSON.parse(l) as { event: string; reqId: number });
+    const firstEnd = events.findIndex((e) => e.event === "end");
+    const secondStart = events.findIndex((e, i) => e.event === "start" && i > 0);
+    assert.ok(firstEnd >= 0 && secondStart > firstEnd, JSON.stringify(events));
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { z } from "zod";
+import { App, type RunningServer } from "loopwise";
+import { rawRequest } from "../support/raw-http.js";
+import { nodeBin, repoRoot, tsNodeArgs } from "../support/node-bin.js";
+
+describe("node:http server", () => {
+  let server: RunningServer;
+  let aborted: string | undefined;
+  const app = new App({ logger: false, bodyLimit: 1024 });
+  app.post("/items", { body: z.object({ name: z.string() }) }, ({ body }) => body);
+  app.get("/hello", () => ({ message: "Hello World" }));
+  app.get("/wait", async ({ signal }) => {
+    await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+    aborted = String(signal.reason?.message);
+    return "never sent";
+  });
+
+  before(async () => {
+    server = await app.serve({ port: 0, handleSignals: false, maxHeaderSize: 2048 });
+  });
+  after(() => server.close());
+
+  it("serves JSON over a real socket with keep-alive", async () => {
+    const first = await fetch(`${server.url}/hello`);
+    assert.equal(first.status, 200);
+    assert.deepEqual(await first.json(), { message: "Hello World" });
+    assert.equal(first.headers.get("content-length"), "25");
+  });
+
+  it("rejects a declared Content-Length over the limit with 413 without reading the body, and closes", async () => {
+    const started = Date.now();
+    const answer = await rawRequest(
+      server.port,
+      "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"name\":",
+    );
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /connection: close/i);
+    assert.match(answer, /larger than the limit of 1024 bytes/);
+    assert.ok(Date.now() - started < 60_000);
+  });
+
+  it("stops reading a chunked body once it passes the limit", async () => {
+    const chunk = "x".repeat(600);
+    const payload = `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      `${(600).toString(16)}\r\n${chunk}\r\n`.repeat(3);
+    const answer = await rawRequest(server.port, payload);
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+  });
+
+  it("invalid UTF-8 in a JSON body → 400", async () => {
+    const body = Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    const res = await fetch(`${server.url}/items`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    assert.equal(res.status, 400);
+  });
+
+  it("headers larger than maxHeaderSize → 431, and the server keeps serving", async () => {
+    const answer = await rawRequest(server.port, `GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(4096)}\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 431 /);
+    assert.equal((await fetch(`${server.url}/hello`)).status, 200);
+  });
+
+  it("garbage on the socket gets 400 and does not crash the process", async () => {
+    const answer = await rawRequest(server.port, "\x00\x01\x02 NOT HTTP\r\n\r\n");
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.equal((await fetch(`${server.url}/hello`)).status, 200);
+  });
+
+  it("an absolute-form request target is served by its path", async () => {
+    const answer = await rawRequest(server.port, `GET http://example.com/hello HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /Hello World/);
+  });
+
+  it("fires the handler's AbortSignal when the client disconnects", async () => {
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/wait`, { signal: controller.signal }).catch(() => "aborted");
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    assert.equal(await pending, "aborted");
+    for (let i = 0; i < 50 && aborted === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(aborted, "The client disconnected");
+  });
+
+  it("a port in use is a clear error", async () => {
+    const other = new App({ logger: false });
+    await assert.rejects(other.serve({ port: server.port, handleSignals: false }), /already in use/);
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("SIGTERM lets the in-flight request finish, runs shutdown hooks and exits 0", async () => {
+    const child = spawn(nodeBin, [...tsNodeArgs, path.join(repoRoot, "test/fixtures/server/graceful-app.ts")], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on("data", (d) => {
+        out += d;
+        const m = /PORT (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once("exit", (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const inFlight = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    assert.deepEqual(await inFlight, { status: 200, body: { done: true } });
+    assert.equal(await exited, 0);
+    assert.match(out, /SHUTDOWN-HOOK-RAN/);
+  });
+});
