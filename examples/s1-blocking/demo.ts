@@ -29,10 +29,10 @@ for (let i = 0; ; i++) {
   }
 }
 
-console.log(`\nS1: six requests at once, each route waits ${seconds} s.\n`);
-console.log("1) only non-blocking awaits (/ ×6): all start together and end together");
+console.log(`\nS1: six requests at once, each route waits ${seconds} s.  ░ queued  █ being processed\n`);
+console.log("1) only non-blocking awaits (/ ×5 and /healthcheck): all are served at once");
 console.log(renderTimeline(await fireTogether(base, ["/", "/", "/", "/", "/", "/healthcheck"])));
-console.log("\n2) one async handler that blocks (/slow ×2, then / ×4 and /healthcheck): served one after another");
+console.log("\n2) one async handler that blocks (/slow ×2, then / ×3 and /healthcheck): served one after another");
 console.log(renderTimeline(await fireTogether(base, ["/slow", "/slow", "/", "/", "/", "/healthcheck"])));
 console.log(`\nThe server is still running on ${base} — try:`);
 console.log(`  curl --parallel --parallel-immediate --parallel-max 6 ${base}/slow ${base}/slow ${base}/ ${base}/ ${base}/ ${base}/healthcheck`);
