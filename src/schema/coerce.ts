@@ -125,8 +125,11 @@ function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   return node;
 }
 
-const INTEGER = /^\s*[+-]?\d+\s*$/;
-const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+// pydantic-core's grammar: ASCII digits, surrounding whitespace, single underscores between
+// digits (as Python literals allow), and for integers an all-zero fraction ("1.0", "1.").
+const DIGITS = String.raw`\d+(?:_\d+)*`;
+const INTEGER = new RegExp(String.raw`^\s*[+-]?${DIGITS}(?:\.0*)?\s*$`);
+const DECIMAL = new RegExp(String.raw`^\s*[+-]?(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?\s*$`);
 
 /** Marks a string that did not coerce; the failure says which error to report. */
 export const NOT_COERCED: unique symbol = Symbol("not coerced");
@@ -168,17 +171,44 @@ export function coerceScalar(plan: ScalarPlan, text: string): unknown {
   }
 }
 
+function withoutUnderscores(text: string): string {
+  return text.includes("_") ? text.replaceAll("_", "") : text;
+}
+
+/**
+ * The common case, a short run of ASCII digits with an optional sign, without a regex (a regex
+ * test costs several times this loop). NaN when the text is anything else.
+ */
+function plainInteger(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 15) return NaN;
+  const first = text.charCodeAt(0);
+  const signed = first === 0x2d || first === 0x2b;
+  if (signed && length === 1) return NaN;
+  let value = 0;
+  for (let i = signed ? 1 : 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return first === 0x2d ? -value : value;
+}
+
 function toInteger(text: string): number | typeof NOT_COERCED {
+  const plain = plainInteger(text);
+  if (!Number.isNaN(plain)) return plain;
   if (!INTEGER.test(text)) return NOT_COERCED;
-  const value = Number(text);
+  const value = Number(withoutUnderscores(text));
   // Python ints are unbounded; a digit string past float range is reported as too large.
   return Number.isFinite(value) ? value : NOT_COERCED;
 }
 
 function toNumber(text: string): number | typeof NOT_COERCED {
+  const plain = plainInteger(text);
+  if (!Number.isNaN(plain)) return plain;
   // Number() alone would also take "0x10", "0b1", "Infinity" and "": Python's float() takes none.
   if (!DECIMAL.test(text)) return NOT_COERCED;
-  const value = Number(text);
+  const value = Number(withoutUnderscores(text));
   return Number.isFinite(value) ? value : NOT_COERCED;
 }
 

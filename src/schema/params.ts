@@ -41,7 +41,7 @@ export interface ParamValidator<T = Record<string, unknown>> {
 type StandardResult = StandardSchemaV1.Result<unknown>;
 
 /** One declared parameter, with everything decided at registration. */
-class CompiledParam implements ParamInfo {
+class CompiledParam {
   readonly name: string;
   readonly wireName: string;
   readonly required: boolean;
@@ -100,18 +100,22 @@ interface Pending {
 
 class CompiledParams implements ParamValidator<Record<string, unknown>> {
   readonly location: ParamSource;
-  readonly params: readonly CompiledParam[];
+  readonly params: readonly ParamInfo[];
+  readonly #compiled: readonly CompiledParam[];
   readonly #emptyIsMissing: boolean;
 
   constructor(location: ParamSource, shape: Shape) {
     this.location = location;
-    this.params = Object.keys(shape).map((name) => new CompiledParam(location, name, shape[name]!));
+    this.#compiled = Object.keys(shape).map((name) => new CompiledParam(location, name, shape[name]!));
+    this.params = Object.freeze(
+      this.#compiled.map(({ name, wireName, required, jsonSchema }): ParamInfo => Object.freeze({ name, wireName, required, jsonSchema })),
+    );
     // FastAPI treats an empty form field as not sent (HTML forms send every input).
     this.#emptyIsMissing = location === "form";
   }
 
   validate(raw: ParamInput): Validated<Record<string, unknown>> | Promise<Validated<Record<string, unknown>>> {
-    const params = this.params;
+    const params = this.#compiled;
     const value: Record<string, unknown> = {};
     let issues: ValidationIssue[] | undefined;
     let pending: Pending[] | undefined;
