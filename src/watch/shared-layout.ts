@@ -1,0 +1,109 @@
+/**
+ * The shared memory the watchdog reads while the threads it watches are stuck. One
+ * `SharedArrayBuffer`, seen as `Int32Array` (and a byte view for route names):
+ *
+ *   header | lane 0 (the main thread) | lane 1..N (thread-lane workers)
+ *
+ * Each lane is written only by the thread it describes; the watchdog only reads it (it may
+ * reset the generation of a freed lane, through the main thread's allocator). Times are
+ * milliseconds of the process-wide monotonic clock minus an epoch shared by all threads, kept
+ * in an Int32 and compared with wrap-around arithmetic, so no 64-bit atomics are needed.
+ */
+
+/** Header slots. */
+export const HEADER = {
+  /** Bit flags, see {@link FLAG}. */
+  flags: 0,
+  /** Number of lanes, including the main thread's. */
+  laneCount: 1,
+  /** Set to 1 by the watchdog thread once its inspector session is disconnected. */
+  disconnected: 2,
+} as const;
+export const HEADER_INTS = 4;
+
+export const FLAG = {
+  /** `inspector.url()` is set: a debugger may attach and stop the main thread at breakpoints. */
+  inspectorActive: 1,
+  /** The watchdog is stopping: the heartbeat is about to stop on purpose. */
+  stopping: 2,
+} as const;
+
+/** Slots of one lane, relative to the lane's base. */
+export const LANE = {
+  /** Incremented by the lane's own thread while it can run JavaScript. */
+  beat: 0,
+  /** Clock offset (ms) of the last beat. */
+  beatAt: 1,
+  /** {@link LANE_STATE}. */
+  state: 2,
+  /** Incremented each time a thread joins the lane, so the watchdog notices a new owner. */
+  generation: 3,
+  /** Request id of the last request to enter a handler on this lane, low and high 32 bits. */
+  requestLow: 4,
+  requestHigh: 5,
+  /** Main lane: index into the route table the main thread posts to the watchdog; 0 = none. */
+  routeIndex: 6,
+  /** Thread lanes: the pool's id for the worker (its threadId unless the pool says otherwise). */
+  workerId: 7,
+  /** Linux thread id of the lane's thread (0 when unknown), for /proc/self/task/<tid>/schedstat. */
+  tid: 8,
+  /** Seqlock around the route name bytes: odd while the owner writes. */
+  routeSeq: 9,
+  /** Byte length of the route name. */
+  routeLength: 10,
+  /** Clock offset (ms) when the current request entered; for "stuck N ms in route R". */
+  enteredAt: 11,
+  /** First Int32 of the route name bytes (UTF-8, `method \n route`). */
+  routeBytes: 16,
+} as const;
+export const ROUTE_NAME_BYTES = 128;
+export const LANE_INTS = LANE.routeBytes + ROUTE_NAME_BYTES / 4;
+
+export const LANE_STATE = {
+  free: 0,
+  /** Allocated by the main thread, not yet joined by its worker. */
+  reserved: 1,
+  /** Joined; the worker's loop is free. */
+  idle: 2,
+  /** Joined and running a request. */
+  busy: 3,
+} as const;
+
+export const MAIN_LANE = 0;
+
+/** Byte size of a buffer holding the main lane and `threadLanes` thread lanes. */
+export function sharedBufferSize(threadLanes: number): number {
+  return (HEADER_INTS + (threadLanes + 1) * LANE_INTS) * Int32Array.BYTES_PER_ELEMENT;
+}
+
+/** Index of a lane's first slot in the Int32 view. */
+export function laneBase(lane: number): number {
+  return HEADER_INTS + lane * LANE_INTS;
+}
+
+/** Milliseconds of the monotonic clock every thread of the process shares (uv_hrtime). */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** `monotonicMs()` as a wrapping Int32 offset from `epoch`. */
+export function clockOffset(epoch: number): number {
+  return Math.round(monotonicMs() - epoch) | 0;
+}
+
+/** `later - earlier` for wrapping Int32 offsets (valid while the true gap is under ~24 days). */
+export function offsetDelta(later: number, earlier: number): number {
+  return (later - earlier) | 0;
+}
+
+/** Splits a request id (a safe integer) into two Int32 slots and back. */
+export function writeRequestId(view: Int32Array, base: number, id: number): void {
+  view[base + LANE.requestLow] = id % 0x1_0000_0000 | 0;
+  view[base + LANE.requestHigh] = Math.floor(id / 0x1_0000_0000) | 0;
+}
+
+export function readRequestId(view: Int32Array, base: number): number {
+  const low = Atomics.load(view, base + LANE.requestLow) >>> 0;
+  const high = Atomics.load(view, base + LANE.requestHigh) >>> 0;
+  return high * 0x1_0000_0000 + low;
+}
