@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { ensureSystemTools } from "./ensure-system-tools.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -19,6 +20,7 @@ function run(label, command, args) {
 
 const only = process.argv.slice(2);
 let status = 0;
+if (only.length === 0) ensureSystemTools();
 if (only.length === 0) status = run("typecheck (tsc --noEmit)", node, [bin("tsc"), "-p", "tsconfig.json", "--noEmit"]);
 if (status === 0) {
   const files = only.length > 0 ? only : ["test/**/*.test.ts"];
