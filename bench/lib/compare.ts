@@ -1,0 +1,143 @@
+// The A/B/C method shared by scenarios that put the same request to several servers: start all
+// servers once, check each answers correctly, warm each up, then run rounds in rotated order so
+// that drift over time (thermal, other tenants of the machine) spreads evenly over the servers.
+import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "./cpu-share.js";
+import type { LoadRequest } from "./load.js";
+import {
+  COMPARISON_HEADERS,
+  COMPARISON_LEGEND,
+  percent,
+  summarizeServer,
+  type MeasuredRun,
+} from "./comparison-summary.js";
+import { formatComparisonLine, formatFigure, formatTable, type ComparisonFigures } from "./report.js";
+import type { ScenarioContext, ScenarioOutcome } from "./scenario.js";
+import { spawnServer, type RunningServer, type ServerSpec } from "./spawn-server.js";
+
+export interface ComparisonPlan {
+  scenario: string;
+  servers: readonly ServerSpec[];
+  /** The benchmarked request; `url` is the path, the origin is each server's. */
+  request: Omit<LoadRequest, "url"> & { path: string };
+  /** Throws when a server answers wrongly; run once per server before any load. */
+  check(origin: string): Promise<void>;
+}
+
+/**
+ * `i`-th rotation of `items`: round 0 runs A,B,C, round 1 B,C,A, round 2 C,A,B, ...
+ *
+ * @example
+ * rotate(["a", "b", "c"], 1); // ["b", "c", "a"]
+ */
+export function rotate<T>(items: readonly T[], i: number): T[] {
+  if (items.length === 0) return [];
+  const shift = ((i % items.length) + items.length) % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/** Wall-time estimate of `compareServers` for the run's deadline. */
+export function comparisonSeconds(serverCount: number, options: ScenarioContext["options"]): number {
+  const perServer = options.warmupSec + options.rounds * options.durationSec;
+  const startAndCheck = 15;
+  return serverCount * (perServer + startAndCheck);
+}
+
+/** Runs the plan and returns its table and its `formatComparisonLine` summary. */
+export async function compareServers(context: ScenarioContext, plan: ComparisonPlan): Promise<ScenarioOutcome> {
+  const { options, load } = context;
+  const warnings: string[] = [];
+  const failures: string[] = [];
+  const running: RunningServer[] = [];
+  const results = new Map<string, MeasuredRun[]>(plan.servers.map((spec) => [spec.name, []]));
+  // Without pinning the server's CPU is unknown, so there is nothing meaningful to sample.
+  const sample = (server: RunningServer) =>
+    context.pin.enabled ? sampleCpu(context.serverCpu, server.pid) : undefined;
+
+  const runOnce = async (server: RunningServer, durationSec: number): Promise<MeasuredRun | undefined> => {
+    try {
+      const before = sample(server);
+      const result = await load.run(
+        { ...plan.request, url: `${server.origin}${plan.request.path}` },
+        { durationSec, connections: options.connections },
+      );
+      const after = sample(server);
+      return {
+        load: result,
+        otherShare: otherProcessesShare(before, after),
+        cpuMicrosPerRequest: cpuMicrosPerRequest(before, after, result.totalRequests),
+      };
+    } catch (error) {
+      warnings.push(`${plan.scenario}/${server.name}: a run failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
+  try {
+    for (const spec of plan.servers) {
+      context.log(`${plan.scenario}: starting ${spec.name}`);
+      try {
+        const server = await spawnServer(spec, { pin: context.pin, cpu: context.serverCpu });
+        try {
+          await plan.check(server.origin);
+        } catch (error) {
+          await server.stop();
+          throw error;
+        }
+        running.push(server);
+      } catch (error) {
+        failures.push(`${plan.scenario}/${spec.name}: ${(error as Error).message}`);
+      }
+    }
+    if (options.warmupSec > 0) {
+      for (const server of running) {
+        context.log(`${plan.scenario}: warm-up ${server.name} (${options.warmupSec} s)`);
+        await runOnce(server, options.warmupSec);
+      }
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      for (const server of rotate(running, round)) {
+        if (server.hasExited()) continue;
+        const measured = await runOnce(server, options.durationSec);
+        if (!measured) continue;
+        results.get(server.name)?.push(measured);
+        context.log(
+          `${plan.scenario}: round ${round + 1}/${options.rounds} ${server.name.padEnd(8)} ` +
+            `${Math.round(measured.load.requestsPerSec)} req/s p99 ${formatFigure(measured.load.latencyMs.p99)} ms` +
+            `, ${formatFigure(measured.cpuMicrosPerRequest)} µs CPU/req` +
+            `, other processes ${percent(measured.otherShare)} of its CPU`,
+        );
+      }
+    }
+  } finally {
+    for (const server of running) {
+      if (server.hasExited()) {
+        failures.push(`${plan.scenario}/${server.name}: the server died during the runs (${server.describeExit()})`);
+      }
+    }
+    await Promise.all(running.map((server) => server.stop()));
+  }
+
+  const rows: string[][] = [];
+  const medians = new Map<string, number | undefined>();
+  for (const spec of plan.servers) {
+    const summary = summarizeServer(plan.scenario, spec.name, results.get(spec.name) ?? []);
+    rows.push(summary.row);
+    medians.set(spec.name, summary.requestsPerSec);
+    warnings.push(...summary.warnings);
+    failures.push(...summary.failures);
+  }
+  const table = formatTable(COMPARISON_HEADERS, rows);
+  const request = `${plan.request.method} ${plan.request.path}`;
+  const figures: ComparisonFigures = {
+    loopwise: medians.get("loopwise"),
+    fastify: medians.get("fastify"),
+    node: medians.get("node"),
+  };
+  return {
+    report:
+      `${plan.scenario}: ${request}, medians of ${options.rounds} rounds\n${table}\n(${COMPARISON_LEGEND})`,
+    summary: formatComparisonLine(plan.scenario, figures),
+    warnings,
+    failures,
+  };
+}

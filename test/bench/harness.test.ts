@@ -1,0 +1,372 @@
+// The pure parts of the benchmark harness: parsing load-generator output, order statistics, the
+// summary line, the wrk Lua script and the command line. No load is generated here.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseBenchArgs } from "../../bench/lib/args.js";
+import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
+import { rotate } from "../../bench/lib/compare.js";
+import { COMPARISON_HEADERS, summarizeServer, type MeasuredRun } from "../../bench/lib/comparison-summary.js";
+import {
+  clockTicksPerSecond,
+  cpuMicrosPerRequest,
+  otherProcessesShare,
+  parsePidStatTicks,
+  parseProcStatCpu,
+} from "../../bench/lib/cpu-share.js";
+import { wrkLuaScript } from "../../bench/lib/load.js";
+import { formatComparisonLine, formatTable } from "../../bench/lib/report.js";
+import { median, percentile } from "../../bench/lib/stats.js";
+import { parseWrkDuration, parseWrkMetric, parseWrkOutput } from "../../bench/lib/wrk-output.js";
+
+const WRK_LATENCY_OUTPUT = `Running 5s test @ http://127.0.0.1:41849/
+  1 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   825.59us    2.38ms  33.72ms   96.38%
+    Req/Sec    25.03k    11.95k   42.05k    70.00%
+  Latency Distribution
+     50%  315.00us
+     75%  552.00us
+     90%    1.27ms
+     99%   14.04ms
+  124916 requests in 5.00s, 15.07MB read
+Requests/sec:  24793.57
+Transfer/sec:      3.05MB
+`;
+
+describe("parseWrkOutput", () => {
+  it("reads req/s, total and every latency percentile in milliseconds", () => {
+    const result = parseWrkOutput(WRK_LATENCY_OUTPUT);
+    assert.equal(result.requestsPerSec, 24793.57);
+    assert.equal(result.totalRequests, 124916);
+    assert.deepEqual(result.latencyMs, { p50: 0.315, p75: 0.552, p90: 1.27, p99: 14.04 });
+    assert.equal(result.socketErrors, 0);
+    assert.equal(result.non2xx, 0);
+  });
+
+  it("scales k and M suffixes on Requests/sec", () => {
+    const withK = WRK_LATENCY_OUTPUT.replace("Requests/sec:  24793.57", "Requests/sec:    41.50k");
+    assert.equal(parseWrkOutput(withK).requestsPerSec, 41500);
+    const withM = WRK_LATENCY_OUTPUT.replace("Requests/sec:  24793.57", "Requests/sec:  1.25M");
+    assert.equal(parseWrkOutput(withM).requestsPerSec, 1_250_000);
+  });
+
+  it("adds up socket errors and counts non-2xx responses", () => {
+    const output = WRK_LATENCY_OUTPUT.replace(
+      "Requests/sec:",
+      "  Socket errors: connect 2, read 12, write 0, timeout 31\n  Non-2xx or 3xx responses: 18167\nRequests/sec:",
+    );
+    const result = parseWrkOutput(output);
+    assert.equal(result.socketErrors, 45);
+    assert.equal(result.non2xx, 18167);
+  });
+
+  it("reads latencies in seconds and minutes from a badly overloaded run", () => {
+    const output = WRK_LATENCY_OUTPUT.replace("     99%   14.04ms", "     99%    1.50s").replace(
+      "     90%    1.27ms",
+      "     90%    2.00m",
+    );
+    const result = parseWrkOutput(output);
+    assert.equal(result.latencyMs.p99, 1500);
+    assert.equal(result.latencyMs.p90, 120_000);
+  });
+
+  it("leaves percentiles absent when run without --latency, and ignores the thread-stats table", () => {
+    const withoutDistribution = WRK_LATENCY_OUTPUT.replace(/  Latency Distribution\n(.*%.*\n){4}/, "");
+    const result = parseWrkOutput(withoutDistribution);
+    assert.deepEqual(result.latencyMs, {});
+    assert.equal(result.requestsPerSec, 24793.57);
+  });
+
+  it("keeps totalRequests undefined when the summary line is missing", () => {
+    const output = WRK_LATENCY_OUTPUT.replace(/.*requests in.*\n/, "");
+    assert.equal(parseWrkOutput(output).totalRequests, undefined);
+  });
+
+  it("throws on output with no Requests/sec line: connection refused, empty, killed", () => {
+    assert.throws(() => parseWrkOutput("unable to connect to 127.0.0.1:1 Connection refused\n"), SyntaxError);
+    assert.throws(() => parseWrkOutput(""), /found 0/);
+    const truncated = WRK_LATENCY_OUTPUT.slice(0, WRK_LATENCY_OUTPUT.indexOf("Requests/sec"));
+    assert.throws(() => parseWrkOutput(truncated), SyntaxError);
+  });
+
+  it("throws rather than guess when two outputs are concatenated", () => {
+    assert.throws(() => parseWrkOutput(WRK_LATENCY_OUTPUT + WRK_LATENCY_OUTPUT), /found 2/);
+  });
+
+  it("throws on values it cannot read instead of returning NaN", () => {
+    assert.throws(() => parseWrkOutput(WRK_LATENCY_OUTPUT.replace("24793.57", "-nan")), SyntaxError);
+    assert.throws(() => parseWrkOutput(WRK_LATENCY_OUTPUT.replace("24793.57", "12x")), SyntaxError);
+    assert.throws(() => parseWrkOutput(WRK_LATENCY_OUTPUT.replace("315.00us", "315.00ns")), SyntaxError);
+    const badSocketLine = WRK_LATENCY_OUTPUT.replace(
+      "Requests/sec:",
+      "  Socket errors: connect many, read 0\nRequests/sec:",
+    );
+    assert.throws(() => parseWrkOutput(badSocketLine), /socket error count/);
+  });
+
+  it("handles Windows line endings", () => {
+    assert.equal(parseWrkOutput(WRK_LATENCY_OUTPUT.replaceAll("\n", "\r\n")).latencyMs.p99, 14.04);
+  });
+});
+
+describe("wrk units", () => {
+  it("converts durations and metric numbers", () => {
+    assert.equal(parseWrkDuration("850.00us"), 0.85);
+    assert.equal(parseWrkDuration("2.00s"), 2000);
+    assert.equal(parseWrkDuration("1.00h"), 3_600_000);
+    assert.equal(parseWrkMetric("40.12k"), 40120);
+    assert.equal(parseWrkMetric("7"), 7);
+  });
+
+  it("rejects empty, negative, unitless durations and unknown suffixes", () => {
+    for (const text of ["", "ms", "-1ms", "12", "1.2.3ms", "1e3us"]) {
+      assert.throws(() => parseWrkDuration(text), SyntaxError, text);
+    }
+    for (const text of ["", "k", "-5", "1.5K", "3x", "NaN", "Infinity"]) {
+      assert.throws(() => parseWrkMetric(text), SyntaxError, text);
+    }
+  });
+});
+
+describe("parseAutocannonJson", () => {
+  it("computes req/s from total and duration and keeps percentiles", () => {
+    const result = parseAutocannonJson(
+      JSON.stringify({
+        duration: 2,
+        errors: 3,
+        timeouts: 1,
+        non2xx: 5,
+        requests: { total: 1000, average: 480 },
+        latency: { p50: 1, p75: 2, p90: 3, p99: 9 },
+      }),
+    );
+    assert.equal(result.requestsPerSec, 500);
+    assert.equal(result.socketErrors, 3);
+    assert.equal(result.non2xx, 5);
+    assert.deepEqual(result.latencyMs, { p50: 1, p75: 2, p90: 3, p99: 9 });
+  });
+
+  it("rejects non-JSON, a zero duration and missing totals", () => {
+    assert.throws(() => parseAutocannonJson("Running 10s test @ http://127.0.0.1"), SyntaxError);
+    assert.throws(() => parseAutocannonJson('{"duration":0,"requests":{"total":5}}'), SyntaxError);
+    assert.throws(() => parseAutocannonJson('{"duration":1,"requests":{"total":"5"}}'), SyntaxError);
+    assert.throws(() => parseAutocannonJson("null"), SyntaxError);
+  });
+});
+
+describe("median and percentile", () => {
+  it("takes the middle of odd and even, unsorted lists", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([40, 10, 30, 20]), 25);
+    assert.equal(median([7]), 7);
+    assert.equal(median([5, 5, 1, 1000000]), 5);
+  });
+
+  it("does not reorder the caller's array", () => {
+    const values = [3, 1, 2];
+    median(values);
+    assert.deepEqual(values, [3, 1, 2]);
+  });
+
+  it("interpolates percentiles and agrees with median at 50", () => {
+    assert.equal(percentile([10, 20, 30, 40], 90), 37);
+    assert.equal(percentile([10, 20, 30, 40], 0), 10);
+    assert.equal(percentile([10, 20, 30, 40], 100), 40);
+    assert.equal(percentile([9, 1, 5], 50), median([9, 1, 5]));
+  });
+
+  it("refuses empty lists, NaN, Infinity and percentiles out of range", () => {
+    assert.throws(() => median([]), RangeError);
+    assert.throws(() => median([1, Number.NaN, 3]), RangeError);
+    assert.throws(() => median([1, Number.POSITIVE_INFINITY]), RangeError);
+    assert.throws(() => percentile([1, 2], 101), RangeError);
+    assert.throws(() => percentile([1, 2], -1), RangeError);
+    assert.throws(() => percentile([1, 2], Number.NaN), RangeError);
+  });
+});
+
+describe("formatComparisonLine", () => {
+  it("prints integer req/s and a two-decimal ratio against fastify", () => {
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: 41000.4, fastify: 40000, node: 44999.5 }),
+      "hello: loopwise=41000 fastify=40000 node=45000 req/s ratio_vs_fastify=1.03",
+    );
+    assert.equal(
+      formatComparisonLine("post", { loopwise: 1, fastify: 3, node: 2 }),
+      "post: loopwise=1 fastify=3 node=2 req/s ratio_vs_fastify=0.33",
+    );
+  });
+
+  it("prints n/a for missing, NaN, negative or infinite figures and for a zero fastify", () => {
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: undefined, fastify: 40000, node: Number.NaN }),
+      "hello: loopwise=n/a fastify=40000 node=n/a req/s ratio_vs_fastify=n/a",
+    );
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: 100, fastify: 0, node: -5 }),
+      "hello: loopwise=100 fastify=0 node=n/a req/s ratio_vs_fastify=n/a",
+    );
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: Number.POSITIVE_INFINITY, fastify: 1, node: 1 }),
+      "hello: loopwise=n/a fastify=1 node=1 req/s ratio_vs_fastify=n/a",
+    );
+  });
+
+  it("always produces exactly one line and refuses names that would break it", () => {
+    const line = formatComparisonLine("thread-overhead", { loopwise: 1, fastify: 1, node: 1 });
+    assert.equal(line.split("\n").length, 1);
+    for (const name of ["", "Hello", "hello\nworld", "a b", "-x", "post:"]) {
+      assert.throws(() => formatComparisonLine(name, { loopwise: 1, fastify: 1, node: 1 }), RangeError, name);
+    }
+  });
+});
+
+describe("formatTable", () => {
+  it("aligns columns and tolerates short rows", () => {
+    const table = formatTable(["server", "req/s"], [["fastify", "40000"], ["node"]]);
+    assert.deepEqual(table.split("\n"), ["server   req/s", "-------  -----", "fastify  40000", "node"]);
+  });
+});
+
+describe("wrkLuaScript", () => {
+  it("sets method, headers and body", () => {
+    const script = wrkLuaScript({
+      url: "http://127.0.0.1:1/items",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"Widget"}',
+    });
+    assert.equal(
+      script,
+      'wrk.method = [[\nPOST]]\nwrk.headers[ [[\ncontent-type]] ] = [[\napplication/json]]\nwrk.body = [[\n{"name":"Widget"}]]\n',
+    );
+  });
+
+  it("picks a long-bracket level no part of the body can close, including at its end", () => {
+    const body = '{"a":"]]","b":"]=]"}]';
+    const script = wrkLuaScript({ url: "http://127.0.0.1:1/", method: "POST", body });
+    assert.ok(script.includes(`wrk.body = [==[\n${body}]==]`), script);
+    // `x]` inside `[[...]]` would close at its own `]` plus ours, one character early.
+    const endsWithBracket = wrkLuaScript({ url: "http://127.0.0.1:1/", method: "POST", body: "x]" });
+    assert.ok(endsWithBracket.includes("wrk.body = [=[\nx]]=]"), endsWithBracket);
+  });
+
+  it("omits the body line for a GET", () => {
+    assert.equal(wrkLuaScript({ url: "http://127.0.0.1:1/", method: "GET" }), "wrk.method = [[\nGET]]\n");
+  });
+});
+
+describe("rotate", () => {
+  it("rotates so each server takes each position in turn", () => {
+    assert.deepEqual(rotate(["a", "b", "c"], 0), ["a", "b", "c"]);
+    assert.deepEqual(rotate(["a", "b", "c"], 1), ["b", "c", "a"]);
+    assert.deepEqual(rotate(["a", "b", "c"], 5), ["c", "a", "b"]);
+    assert.deepEqual(rotate(["a", "b", "c"], -1), ["c", "a", "b"]);
+    assert.deepEqual(rotate([], 3), []);
+  });
+});
+
+describe("parseBenchArgs", () => {
+  it("reads scenarios and flags, with defaults", () => {
+    const command = parseBenchArgs(["hello", "post", "--rounds", "7", "--duration=3s"]);
+    assert.deepEqual(command.scenarios, ["hello", "post"]);
+    assert.deepEqual(command.options, { durationSec: 3, rounds: 7, connections: 50, warmupSec: 3 });
+    assert.equal(command.loader, "auto");
+  });
+
+  it("refuses unbounded, fractional, negative or non-numeric settings and unknown flags", () => {
+    for (const argv of [
+      ["all", "--duration", "100000"],
+      ["all", "--duration", "0"],
+      ["all", "--rounds", "2.5"],
+      ["all", "--connections", "-1"],
+      ["all", "--warmup", "abc"],
+      ["all", "--loader", "ab"],
+      ["all", "--threads", "4"],
+    ]) {
+      assert.throws(() => parseBenchArgs(argv), argv.join(" "));
+    }
+  });
+});
+
+describe("CPU share parsing", () => {
+  const PROC_STAT = "cpu  44686 20 17876 190977 351 0 6869 2352 0 0\ncpu0 100 5 45 800 10 20 30 40 0 0\ncpu1 1 1 1 1 1 1 1 1 0 0\n";
+
+  it("reads one CPU's total and process-context ticks", () => {
+    assert.deepEqual(parseProcStatCpu(PROC_STAT, 0), { total: 1050, processBusy: 150 });
+    assert.equal(parseProcStatCpu(PROC_STAT, 7), undefined);
+    assert.equal(parseProcStatCpu("cpu0 1 2 x 4 5 6 7 8\n", 0), undefined);
+    assert.equal(parseProcStatCpu("cpu0 1 2 3\n", 0), undefined);
+    assert.equal(parseProcStatCpu("", 0), undefined);
+  });
+
+  it("reads utime + stime even when the command name holds spaces and parentheses", () => {
+    assert.equal(parsePidStatTicks("42 (node) S 1 42 42 0 -1 0 0 0 0 0 700 300 0 0 20"), 1000);
+    assert.equal(parsePidStatTicks("42 (a) b) (c) S 1 42 42 0 -1 0 0 0 0 0 7 3 0 0 20"), 10);
+    assert.equal(parsePidStatTicks("42 node S 1"), undefined);
+    assert.equal(parsePidStatTicks("42 (node) S 1 2"), undefined);
+  });
+
+  it("charges the CPU's busy time not spent by the measured process to others, within 0..1", () => {
+    const before = { cpuTotal: 1000, cpuProcessBusy: 500, processTicks: 400 };
+    assert.equal(otherProcessesShare(before, { cpuTotal: 1100, cpuProcessBusy: 600, processTicks: 470 }), 0.3);
+    assert.equal(otherProcessesShare(before, { cpuTotal: 1100, cpuProcessBusy: 600, processTicks: 520 }), 0);
+    assert.equal(otherProcessesShare(before, { ...before }), undefined);
+    assert.equal(otherProcessesShare(undefined, before), undefined);
+  });
+
+  it("divides the server's CPU time by the requests it completed", () => {
+    const before = { cpuTotal: 0, cpuProcessBusy: 0, processTicks: 1000 };
+    const after = { cpuTotal: 500, cpuProcessBusy: 500, processTicks: 1050 };
+    const expected = (50 / clockTicksPerSecond()) * 1e6 / 1000;
+    assert.equal(cpuMicrosPerRequest(before, after, 1000), expected);
+    assert.equal(cpuMicrosPerRequest(before, after, 0), undefined);
+    assert.equal(cpuMicrosPerRequest(before, after, undefined), undefined);
+    assert.equal(cpuMicrosPerRequest(after, before, 1000), undefined);
+    assert.equal(cpuMicrosPerRequest(undefined, after, 1000), undefined);
+  });
+});
+
+describe("summarizeServer", () => {
+  const run = (requestsPerSec: number, extra: Partial<MeasuredRun["load"]> = {}, otherShare?: number): MeasuredRun => ({
+    load: {
+      requestsPerSec,
+      totalRequests: requestsPerSec * 5,
+      latencyMs: { p50: 2, p99: 9 },
+      socketErrors: 0,
+      non2xx: 0,
+      ...extra,
+    },
+    otherShare,
+    cpuMicrosPerRequest: 50,
+  });
+
+  it("takes the median of the rounds and fills every column", () => {
+    const summary = summarizeServer("hello", "node", [run(100), run(110, {}, 0), run(105, {}, 0.5)]);
+    assert.equal(summary.requestsPerSec, 105);
+    assert.equal(summary.row.length, COMPARISON_HEADERS.length);
+    assert.deepEqual(summary.row.slice(0, 4), ["node", "105", "100-110", "110 (1)"]);
+    assert.deepEqual(summary.failures, []);
+    assert.match(summary.warnings.join("\n"), /in 1 of 3 runs other processes took more than 10%/);
+  });
+
+  it("voids a figure measured on error responses and reports socket errors", () => {
+    const summary = summarizeServer("post", "fastify", [run(100, { non2xx: 3, socketErrors: 2 }), run(100)]);
+    assert.deepEqual(summary.failures, ["post/fastify: 3 responses were not 2xx/3xx"]);
+    assert.ok(summary.warnings.includes("post/fastify: 2 socket errors"));
+  });
+
+  it("flags rounds that spread widely, and gives n/a for a server with no run", () => {
+    assert.match(summarizeServer("hello", "x", [run(100), run(200)]).warnings.join(), /spread 67%/);
+    const empty = summarizeServer("hello", "loopwise", []);
+    assert.equal(empty.requestsPerSec, undefined);
+    assert.equal(empty.row.length, COMPARISON_HEADERS.length);
+    assert.equal(empty.row[1], "n/a");
+  });
+
+  it("does not divide by a zero median", () => {
+    const summary = summarizeServer("hello", "x", [run(0), run(0)]);
+    assert.equal(summary.requestsPerSec, 0);
+    assert.ok(!summary.warnings.some((warning) => warning.includes("NaN")));
+  });
+});
