@@ -46,7 +46,7 @@ class CompiledParam {
   readonly wireName: string;
   readonly required: boolean;
   readonly jsonSchema: JsonSchema;
-  readonly loc: readonly [ParamSource, string];
+  readonly loc: readonly [string, string];
   readonly plan: CoercionPlan;
   readonly standard: StandardSchemaV1.Props<unknown, unknown>;
   readonly zod: ZodNode | undefined;
@@ -58,7 +58,8 @@ class CompiledParam {
   constructor(location: ParamSource, name: string, schema: Schema) {
     this.name = name;
     this.wireName = location === "header" ? headerWireName(name) : name;
-    this.loc = [location, this.wireName];
+    // Form fields are part of the body: FastAPI reports them at ["body", name].
+    this.loc = [location === "form" ? "body" : location, this.wireName];
     this.standard = schema["~standard"];
     this.zod = isZodSchema(schema) ? schema : undefined;
     this.jsonSchema = toJsonSchema(schema, "input");

@@ -79,3 +79,27 @@ describe("errors", () => {
     assert.equal((await new TestClient(custom).get("/boom")).status, 500);
   });
 });
+
+describe("background jobs and failures", () => {
+  it("runs a successful request's jobs after the response, and drops a failed request's jobs", async () => {
+    const ran: string[] = [];
+    const app = new App({ logger: false });
+    app.post("/ok", ({ req }) => {
+      req.background(() => ran.push("ok job"));
+      return "ok";
+    });
+    app.post("/fails", ({ req }) => {
+      req.background(() => ran.push("failed job"));
+      throw new HTTPException(409, "conflict");
+    });
+    app.post("/crashes", ({ req }) => {
+      req.background(() => ran.push("crashed job"));
+      throw new Error("boom");
+    });
+    const client = new TestClient(app);
+    assert.equal((await client.post("/ok")).status, 200);
+    assert.equal((await client.post("/fails")).status, 409);
+    assert.equal((await client.post("/crashes")).status, 500);
+    assert.deepEqual(ran, ["ok job"]);
+  });
+});

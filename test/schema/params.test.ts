@@ -126,7 +126,7 @@ test("other locations use the declared key as the wire name", () => {
 test("form fields: an empty string counts as not sent, as in FastAPI", () => {
   const form = compileParams("form", { username: z.string(), note: z.string().default("none") });
   assert.deepEqual(issuesOf(form.validate(queryOf({ username: "", note: "" }))), [
-    { type: "missing", loc: ["form", "username"], msg: "Field required", input: null },
+    { type: "missing", loc: ["body", "username"], msg: "Field required", input: null },
   ]);
   assert.deepEqual(valueOf(form.validate(queryOf({ username: "ann", note: "" }))), { username: "ann", note: "none" });
   // In the query an empty string is a value.

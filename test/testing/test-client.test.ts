@@ -52,7 +52,7 @@ describe("TestClient", () => {
   it("a form field missing → missing with input null; a form sent as JSON finds no fields", async () => {
     const client = new TestClient(app);
     assert.deepEqual((await client.post("/form", { form: { name: "ann" } })).json(), {
-      detail: [{ type: "missing", loc: ["form", "n"], msg: "Field required", input: null }],
+      detail: [{ type: "missing", loc: ["body", "n"], msg: "Field required", input: null }],
     });
     const res = await client.post("/form", { json: { name: "ann", n: 1 } });
     assert.equal(res.status, 422);
