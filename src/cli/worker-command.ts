@@ -130,8 +130,7 @@ export async function runWorkerCommand(argv: readonly string[], env: CliEnv, cwd
   const logger = app.logger;
   if (command.logLevel !== undefined && logger.level !== "silent") logger.level = command.logLevel;
   // The queue lane (and BullMQ) load only now, after the app's own settings.
-  const { configureQueue, queueSettings } = await import("../queue/config.js");
-  const { parseRedisUrl, describeServer } = await import("../queue/redis/redis-options.js");
+  const { configureQueue, describeRedis, redisClientOptions } = await import("../queue/config.js");
   if (command.redisUrl !== undefined) {
     try {
       configureQueue({ redisUrl: command.redisUrl });
@@ -139,8 +138,8 @@ export async function runWorkerCommand(argv: readonly string[], env: CliEnv, cwd
       throw usageError(`--redis-url: ${(error as Error).message}`, "worker");
     }
   }
-  const redisUrl = queueSettings().redisUrl;
-  if (redisUrl === undefined) {
+  const redisOptions = redisClientOptions();
+  if (redisOptions === undefined) {
     throw new CliError('No Redis is configured: set REDIS_URL=redis://host:6379, pass --redis-url, or give new App() `queue: { redisUrl }`');
   }
   const { TaskWorker, TaskWorkerError } = await import("../queue/task-worker.js");
@@ -163,7 +162,7 @@ export async function runWorkerCommand(argv: readonly string[], env: CliEnv, cwd
   }
   const summary = worker.queues.map((q) => `${q} (${(worker.tasks.get(q) ?? []).join(", ")})`).join("; ");
   logger.info(
-    { queues: worker.queues, concurrency: command.concurrency, redis: describeServer(parseRedisUrl(redisUrl)) },
+    { queues: worker.queues, concurrency: command.concurrency, redis: describeRedis(redisOptions) },
     `loopwise worker ready: consuming ${summary} with concurrency ${command.concurrency}`,
   );
   let exitAtOnce: ((code: number) => void) | undefined;
