@@ -12,7 +12,26 @@ import { RouteRegistrar } from "./routing/registrar.js";
 import { Route } from "./routing/route.js";
 import type { Handler, RouteOptions } from "./routing/route-options.js";
 import { RouteTable } from "./routing/route-table.js";
+import type { Dependency } from "./deps/dependency.js";
+import { DependencyOverrides } from "./deps/overrides.js";
+import { includedRoutes, type IncludeOptions, type Router } from "./routing/router.js";
+import { buildOpenAPI } from "./openapi/build.js";
+import { ApiDocs } from "./openapi/docs.js";
+import type { OpenAPIDocument } from "./openapi/document.js";
+import type { OpenAPIOptions } from "./openapi/settings.js";
+import { AppLanes } from "./lanes/app-lanes.js";
+import { AppConsumers, type ConsumeOptions, type MessageHandler } from "./queue/app-consumers.js";
+import { configureQueue, type QueueSettings } from "./queue/config.js";
+import { closeQueueConnectionsIfOpen } from "./queue/shutdown.js";
+import type { ThreadPoolOptions } from "./lanes/pool-options.js";
+import type { ThreadPool } from "./lanes/thread-pool.js";
+import { isThreadLaneWorker } from "./lanes/worker-context.js";
+import { workerServerStub } from "./lanes/worker-server-stub.js";
 import { startHttpServer, type ListenOptions, type RunningServer } from "./server/http-server.js";
+import { AppWatch } from "./watch/app-watch.js";
+import type { AppWatchOptions } from "./watch/app-watch-options.js";
+import type { WebSocketHandler, WebSocketOptions } from "./websocket/websocket-route.js";
+import { WebSocketRoutes } from "./websocket/websocket-routes.js";
 
 /** Something mounted at a path prefix: another App, or a handler such as static files. */
 export type MountTarget = App | ((req: Request) => Response | Promise<Response>);
@@ -21,7 +40,9 @@ export type MountTarget = App | ((req: Request) => Response | Promise<Response>)
 export type Lifespan = (app: App) => AsyncGenerator<Record<string, unknown> | void, void, unknown>;
 
 /** Options of an {@link App}. */
-export interface AppOptions {
+export interface AppOptions extends OpenAPIOptions {
+  /** Dependencies run for effect before every route's own (FastAPI's `FastAPI(dependencies=...)`). */
+  dependencies?: readonly Dependency<unknown>[];
   /** OpenAPI `info.title` (default "loopwise"). */
   title?: string;
   /** OpenAPI `info.version` (default "0.1.0"). */
@@ -38,6 +59,25 @@ export interface AppOptions {
   redirectSlashes?: boolean;
   /** Setup and teardown around the app's life; a yielded object is merged into `app.state`. */
   lifespan?: Lifespan;
+  /**
+   * The thread lane's pool: options for a pool of this app's own, or a `ThreadPool` to share
+   * (default: the process-wide pool, see `defaultThreadPool()`).
+   */
+  pool?: ThreadPoolOptions | ThreadPool;
+  /**
+   * `import.meta.url` of the module that registers this app's thread-lane routes when imported
+   * (default: found from the call stack at registration). Pool threads import it.
+   */
+  module?: string;
+  /** The queue lane: Redis URL (default `REDIS_URL`), key prefix, lock and stalled-check timings. */
+  queue?: QueueSettings;
+  /**
+   * The watchdog and the per-request profile, on by default while the app serves: blocks of the
+   * event loop reported with route and stack (threshold 250 ms, 100 ms under `loopwise dev`),
+   * `Server-Timing` on responses, opt-in `/metrics`, the dashboard (on in development), load
+   * shedding. `false` turns all of it off.
+   */
+  watchdog?: false | AppWatchOptions;
 }
 
 /**
@@ -68,12 +108,25 @@ export class App extends RouteRegistrar {
   readonly #routes: Route[] = [];
   readonly #middleware: Middleware[] = [];
   readonly #mounts: { prefix: string; target: MountTarget }[] = [];
+  readonly #websockets = new WebSocketRoutes();
   readonly #exceptionHandlers = new ExceptionHandlers();
   readonly #startupHooks: (() => unknown)[] = [];
   readonly #shutdownHooks: (() => unknown)[] = [];
   readonly #lifespan: Lifespan | undefined;
+  readonly #lanes: AppLanes;
+  readonly #consumers: AppConsumers;
+  /** Replacements for dependencies, for tests (FastAPI's `app.dependency_overrides`). */
+  readonly dependencyOverrides = new DependencyOverrides();
+  /** The app's watchdog, request profiles, metrics and dashboard; undefined with `watchdog: false`. */
+  readonly watch: AppWatch | undefined;
+  readonly #dependencies: readonly Dependency<unknown>[];
+  readonly #openapiOptions: OpenAPIOptions;
+  readonly #docs: ApiDocs;
+  #openapi: OpenAPIDocument | undefined;
   #lifespanRun: AsyncGenerator<Record<string, unknown> | void, void, unknown> | undefined;
   #started = false;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
   #stack: ((req: Request) => Promise<Response>) | undefined;
 
   constructor(options: AppOptions = {}) {
@@ -86,6 +139,22 @@ export class App extends RouteRegistrar {
     this.#bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.#redirectSlashes = options.redirectSlashes ?? true;
     this.#lifespan = options.lifespan;
+    this.#lanes = new AppLanes(this.logger, { pool: options.pool, module: options.module });
+    if (options.queue) configureQueue(options.queue);
+    this.#consumers = new AppConsumers(this.logger, () => this.#lanes.pool);
+    this.#dependencies = options.dependencies ?? [];
+    this.#openapiOptions = options;
+    this.#docs = new ApiDocs(this.title, options, () => this.openapi());
+    // Pool threads import the app's module only to find its thread-lane code: nothing to watch there.
+    this.watch = options.watchdog === false || isThreadLaneWorker() ? undefined : new AppWatch(this, options.watchdog ?? {});
+  }
+
+  /**
+   * The pool running this app's thread-lane routes; `app.pool.stats()` reads its size, busy
+   * threads, queue depth and run/wait time percentiles.
+   */
+  get pool(): ThreadPool {
+    return this.#lanes.pool;
   }
 
   /** Every registered route, in declaration order. */
@@ -100,10 +169,44 @@ export class App extends RouteRegistrar {
 
   override route(method: string, path: string, options: RouteOptions, handler: Handler<any, any>): this {
     const upper = method.toUpperCase();
-    const route = new Route(upper, parsePathTemplate(path), options, handler, { bodyLimit: this.#bodyLimit });
+    const route = new Route(upper, parsePathTemplate(path), options, handler, {
+      bodyLimit: this.#bodyLimit,
+      dependencies: this.#dependencies,
+      dependencyOverrides: this.dependencyOverrides,
+    });
+    this.#openapi = undefined;
+    if (options.lane === "thread") this.#lanes.addRoute(route);
     this.#table.add(upper, route.template, route);
     this.#routes.push(route);
     return this;
+  }
+
+  /**
+   * Adds every route of a router, below `options.prefix`, with the options' tags, dependencies
+   * and responses applied before the router's own (FastAPI's `include_router`).
+   *
+   * @example
+   * app.include(items, { prefix: "/v1", dependencies: [verifyToken] });
+   */
+  include(router: Router, options: IncludeOptions = {}): this {
+    for (const route of includedRoutes(router, options)) this.route(route.method, route.path, route.options, route.handler);
+    return this;
+  }
+
+  /**
+   * The app's OpenAPI 3.1 document (served at `/openapi.json`). Built on first use and kept until
+   * a route is added; changes made to the returned object stay until then.
+   *
+   * @example
+   * const document = app.openapi();
+   * document["x-tagGroups"] = [{ name: "Store", tags: ["items", "orders"] }];
+   */
+  openapi(): OpenAPIDocument {
+    return (this.#openapi ??= buildOpenAPI(
+      { ...this.#openapiOptions, title: this.title, version: this.version, description: this.description },
+      this.#routes,
+      (message) => this.logger.warn(message),
+    ));
   }
 
   /**
@@ -116,9 +219,45 @@ export class App extends RouteRegistrar {
    * app.mount("/static", staticFiles({ directory: "public" }));
    */
   mount(prefix: string, target: MountTarget): this {
-    if (!/^\/[^?#]*[^/?#]$/.test(prefix)) throw new Error(`Mount prefix must start with "/" and not end with "/": ${JSON.stringify(prefix)}`);
+    // "/" mounts at the root: whatever no route matches (a single-page app's static files).
+    if (prefix !== "/" && !/^\/[^?#]*[^/?#]$/.test(prefix)) throw new Error(`Mount prefix must start with "/" and not end with "/": ${JSON.stringify(prefix)}`);
     this.#mounts.push({ prefix, target });
     return this;
+  }
+
+  /**
+   * Registers a WebSocket route. Parameters and dependencies are validated before the handler
+   * runs (a failure refuses the connection with 403 and the errors); the handler then calls
+   * `ws.accept()` and talks, and the connection closes (1000) when it returns.
+   *
+   * @example
+   * app.websocket("/rooms/{room}", { query: { token: z.string() } }, async ({ path, ws }) => {
+   *   await ws.accept();
+   *   for await (const message of ws) await ws.send(`${path.room}: ${message}`);
+   * });
+   */
+  websocket<const P extends string, O extends WebSocketOptions>(path: P, options: O, handler: WebSocketHandler<P, O>): this;
+  websocket<const P extends string>(path: P, handler: WebSocketHandler<P, {}>): this;
+  websocket(path: string, a: WebSocketOptions | WebSocketHandler<any, any>, b?: WebSocketHandler<any, any>): this {
+    const [options, handler] = typeof a === "function" ? [{}, a] : [a, b];
+    if (typeof handler !== "function") throw new TypeError(`WEBSOCKET ${path}: the last argument must be the handler function`);
+    // The app's dependencies apply to WebSocket routes too, as in FastAPI.
+    this.#websockets.add(path, { ...options, dependencies: [...this.#dependencies, ...(options.dependencies ?? [])] }, handler);
+    return this;
+  }
+
+  /** The app's WebSocket routes and open connections. */
+  get websocketRoutes(): WebSocketRoutes {
+    return this.#websockets;
+  }
+
+  /**
+   * Closes every open WebSocket (this app's and its mounted apps') with 1001 Going Away, waiting
+   * up to `timeoutMs` for the closing handshakes. The server calls it on shutdown.
+   */
+  async closeWebSockets(timeoutMs = 5000): Promise<void> {
+    const mounted = this.#mounts.map(({ target }) => (target instanceof App ? target.closeWebSockets(timeoutMs) : undefined));
+    await Promise.all([this.#websockets.closeAll(timeoutMs), ...mounted]);
   }
 
   /** What is mounted, in order. */
@@ -149,6 +288,20 @@ export class App extends RouteRegistrar {
     return this;
   }
 
+  /**
+   * Consumes messages of a queue (SCENARIOS S5) while the app runs: started after startup,
+   * drained at shutdown. With `lane: "thread"` the handler runs on a pool thread, so blocking
+   * work in it never delays HTTP requests. Messages come from `publish(queue, message)` on any
+   * machine using the same Redis.
+   *
+   * @example
+   * app.consume("thumbnails", function makeThumbnail(msg: { path: string }) { resizeSync(msg.path); }, { lane: "thread" });
+   */
+  consume<T = any>(queue: string, handler: MessageHandler<T>, options: ConsumeOptions = {}): this {
+    this.#consumers.add(queue, handler, options);
+    return this;
+  }
+
   /** Runs `hook` at startup, before the server accepts requests. */
   onStartup(hook: () => unknown): this {
     this.#startupHooks.push(hook);
@@ -161,9 +314,15 @@ export class App extends RouteRegistrar {
     return this;
   }
 
-  /** Runs the lifespan's setup and the startup hooks (once). */
-  async startup(): Promise<void> {
-    if (this.#started) return;
+  /** Runs the lifespan's setup and the startup hooks (once, however many callers race to it). */
+  startup(): Promise<void> {
+    return (this.#starting ??= this.#runStartup());
+  }
+
+  async #runStartup(): Promise<void> {
+    this.#stopping = undefined;
+    // Pool threads start first and import the app's module: a module they cannot load fails here.
+    await this.#lanes.start();
     this.#started = true;
     if (this.#lifespan) {
       this.#lifespanRun = this.#lifespan(this);
@@ -171,24 +330,42 @@ export class App extends RouteRegistrar {
       if (first.value && typeof first.value === "object") Object.assign(this.state, first.value);
     }
     for (const hook of this.#startupHooks) await hook();
+    await this.#consumers.start();
   }
 
   /** Runs the shutdown hooks (reverse order) and the lifespan's teardown (once). */
-  async shutdown(): Promise<void> {
-    if (!this.#started) return;
+  shutdown(): Promise<void> {
+    if (!this.#starting) return Promise.resolve();
+    return (this.#stopping ??= this.#starting.then(
+      () => this.#runShutdown(),
+      () => this.#runShutdown(),
+    ).finally(() => {
+      this.#starting = undefined;
+    }));
+  }
+
+  async #runShutdown(): Promise<void> {
+    const wasStarted = this.#started;
     this.#started = false;
     let failure: unknown;
-    for (const hook of [...this.#shutdownHooks].reverse()) {
-      try {
-        await hook();
-      } catch (error) {
-        failure ??= error;
-        this.logger.error({ err: error }, "A shutdown hook failed");
+    // Consumers stop taking messages first: their handlers may use what the hooks tear down.
+    await this.#consumers.close();
+    if (wasStarted) {
+      for (const hook of [...this.#shutdownHooks].reverse()) {
+        try {
+          await hook();
+        } catch (error) {
+          failure ??= error;
+          this.logger.error({ err: error }, "A shutdown hook failed");
+        }
       }
+      const run = this.#lifespanRun;
+      this.#lifespanRun = undefined;
+      if (run) await run.next();
     }
-    const run = this.#lifespanRun;
-    this.#lifespanRun = undefined;
-    if (run) await run.next();
+    // Even when startup failed half-way, pool threads it started must not outlive the app.
+    await this.#lanes.close();
+    await closeQueueConnectionsIfOpen();
     if (failure) throw failure;
   }
 
@@ -205,6 +382,8 @@ export class App extends RouteRegistrar {
 
   /** Like {@link listen}, returning a handle with `close()` for graceful shutdown. */
   serve(options: ListenOptions = {}): Promise<RunningServer> {
+    // A pool worker imports the app's module only to find its thread-lane code: no server there.
+    if (isThreadLaneWorker()) return Promise.resolve(workerServerStub());
     return startHttpServer(this, options);
   }
 
@@ -225,6 +404,10 @@ export class App extends RouteRegistrar {
   async #dispatch(req: Request): Promise<Response> {
     try {
       let lookup = this.#table.lookup(req.method, req.path);
+      if (lookup.kind !== "found") {
+        const docs = this.#docs.respond(req);
+        if (docs) return await docs;
+      }
       if (lookup.kind !== "found" && this.#mounts.length > 0) {
         const mounted = this.#dispatchToMount(req);
         if (mounted) return await mounted;
@@ -257,6 +440,7 @@ export class App extends RouteRegistrar {
 
   #dispatchToMount(req: Request): Response | Promise<Response> | undefined {
     for (const { prefix, target } of this.#mounts) {
+      if (prefix === "/") return target instanceof App ? target.handle(req) : target(req);
       if (req.path !== prefix && !req.path.startsWith(prefix + "/")) continue;
       req.rootPath += prefix;
       req.path = req.path.slice(prefix.length) || "/";
@@ -267,6 +451,8 @@ export class App extends RouteRegistrar {
 
   /** Errors answered inside the middleware stack (HTTP and validation errors, registered classes). */
   async #handledError(req: Request, error: unknown): Promise<Response> {
+    // As in FastAPI, background work belongs to the response the handler produced: none here.
+    req.takeBackgroundJobs();
     const status = error instanceof HTTPException ? error.status : error instanceof RequestValidationError ? 422 : undefined;
     const custom = this.#exceptionHandlers.find(error, status);
     if (custom) return custom(req, error);
@@ -277,6 +463,7 @@ export class App extends RouteRegistrar {
 
   /** The outermost net: anything unexpected is logged with its stack and answered with a bare 500. */
   async #serverError(req: Request, error: unknown): Promise<Response> {
+    req.takeBackgroundJobs();
     const custom = this.#exceptionHandlers.find(error, 500);
     if (custom) {
       try {

@@ -22,6 +22,11 @@ export interface RequestSource {
 /** A function run after the response is sent (FastAPI's BackgroundTasks). */
 export type BackgroundJob = () => unknown;
 
+/** Something with `run(...args)`, such as a `task()`: run on its own lane after the response. */
+export interface BackgroundRunnable<A extends unknown[]> {
+  run(...args: A): unknown;
+}
+
 /**
  * The incoming request, as handlers, dependencies and middleware see it. Query, cookies and the
  * abort signal are computed on first use, so a route that never reads them never pays for them.
@@ -53,6 +58,7 @@ export class Request {
   #abort: AbortController | undefined;
   #watchClose: CloseWatcher | undefined;
   #background: BackgroundJob[] | undefined;
+  #cleanups: BackgroundJob[] | undefined;
 
   constructor(source: RequestSource) {
     this.method = source.method;
@@ -92,6 +98,15 @@ export class Request {
     return this.#abort.signal;
   }
 
+  /**
+   * @internal Calls `callback` if the client disconnects before the response is complete; a
+   * cheaper {@link signal} for the framework's own use (the thread lane cancels its call).
+   */
+  onClientGone(callback: () => void): void {
+    if (this.#abort) this.#abort.signal.addEventListener("abort", callback, { once: true });
+    else this.#watchClose?.(callback);
+  }
+
   /** The body source (read once): use {@link bytes}, {@link text} or {@link json} unless streaming. */
   get bodySource(): BodySource {
     return this.#body;
@@ -107,9 +122,33 @@ export class Request {
     return (await this.bytes(limit)).toString("utf8");
   }
 
-  /** Runs `job` after the response has been sent; a failure is logged, never lost. */
-  background(job: BackgroundJob): void {
-    (this.#background ??= []).push(job);
+  /**
+   * Runs `job(...args)` after the response has been sent, like FastAPI's BackgroundTasks; a
+   * `task()` runs on the thread lane. A failure is logged, never lost.
+   *
+   * @example
+   * req.background(sendEmail, user.email, "Welcome");
+   * req.background(resizeImage, upload); // a task(): runs on the thread pool
+   */
+  background<A extends unknown[]>(job: ((...args: A) => unknown) | BackgroundRunnable<A>, ...args: A): void {
+    const run: BackgroundJob =
+      typeof job === "function" ? (args.length === 0 ? (job as BackgroundJob) : () => job(...args)) : () => job.run(...args);
+    (this.#background ??= []).push(run);
+  }
+
+  /**
+   * @internal Runs `cleanup` at the very end of the request, after the response and the background
+   * jobs, even when anything failed (the temporary files of uploads).
+   */
+  addCleanup(cleanup: BackgroundJob): void {
+    (this.#cleanups ??= []).push(cleanup);
+  }
+
+  /** @internal Takes the registered cleanups (the server runs them last). */
+  takeCleanups(): BackgroundJob[] | undefined {
+    const cleanups = this.#cleanups;
+    this.#cleanups = undefined;
+    return cleanups;
   }
 
   /** @internal Takes the queued background jobs (the server runs them after sending). */

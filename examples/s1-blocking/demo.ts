@@ -34,6 +34,9 @@ console.log("1) only non-blocking awaits (/ ×5 and /healthcheck): all are serve
 console.log(renderTimeline(await fireTogether(base, ["/", "/", "/", "/", "/", "/healthcheck"])));
 console.log("\n2) one async handler that blocks (/slow ×2, then / ×3 and /healthcheck): served one after another");
 console.log(renderTimeline(await fireTogether(base, ["/slow", "/slow", "/", "/", "/", "/healthcheck"])));
+console.log('\n3) the same blocking handler with lane: "thread" (/slow-thread ×2, then / ×3 and /healthcheck): served at once again');
+console.log(renderTimeline(await fireTogether(base, ["/slow-thread", "/slow-thread", "/", "/", "/", "/healthcheck"])));
 console.log(`\nThe server is still running on ${base} — try:`);
 console.log(`  curl --parallel --parallel-immediate --parallel-max 6 ${base}/slow ${base}/slow ${base}/ ${base}/ ${base}/ ${base}/healthcheck`);
+console.log(`  curl --parallel --parallel-immediate --parallel-max 6 ${base}/slow-thread ${base}/slow-thread ${base}/ ${base}/ ${base}/ ${base}/healthcheck`);
 console.log("Ctrl-C to stop.\n");

@@ -15,8 +15,13 @@ export class HandlerContextImpl {
   cookies: Record<string, unknown> = NO_DEPS;
   body: unknown = undefined;
   form: Record<string, unknown> = NO_DEPS;
+  /** Uploaded files (`UploadFile` objects) by declared name. */
+  files: Record<string, unknown> = NO_DEPS;
   deps: Record<string, unknown> = NO_DEPS;
   readonly req: Request;
+  /** The JSON body / form fields, read and parsed once and shared with the route's dependencies. */
+  jsonBody: Promise<unknown> | undefined;
+  formFields: Promise<Record<string, string | string[]>> | undefined;
   #res: Response | undefined;
   readonly #defaultStatus: number;
 

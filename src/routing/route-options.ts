@@ -2,6 +2,11 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Request } from "../request.js";
 import type { Response } from "../responses/response.js";
 import type { Infer, InferShape, Schema, Shape } from "../schema/types.js";
+import type { FilesShape, InferFiles } from "../multipart/file-params.js";
+import type { UploadLimits } from "../multipart/limits.js";
+import type { SSEOptions } from "../responses/sse.js";
+import type { Dependency, DependencyMap, DependencyValues } from "../deps/dependency.js";
+import type { ThreadPoolOptions } from "../lanes/pool-options.js";
 
 /** Where a route's handler runs: on the event loop, or on the worker-thread pool. */
 export type Lane = "loop" | "thread";
@@ -18,14 +23,29 @@ export interface RouteOptions {
   body?: Schema;
   /** Fields of an `application/x-www-form-urlencoded` (or multipart) body. */
   form?: Shape;
-  /** Validates and filters the returned value, and documents the response. */
+  /** Files of a `multipart/form-data` body: `uploadFile()`, `uploadFiles()`, optional or not. */
+  files?: FilesShape;
+  /** Limits of a multipart body (sizes, counts, spooling threshold); each answers 413 when exceeded. */
+  uploadLimits?: UploadLimits;
+  /**
+   * Validates and filters the returned value, and documents the response. For a handler that
+   * returns an async iterable (JSON Lines, or `sse`), each item is validated against it.
+   */
   response?: Schema;
+  /** Send an async iterable returned by the handler as Server-Sent Events instead of JSON Lines. */
+  sse?: boolean | SSEOptions;
   /** Status of a successful response (default 200). */
   status?: number;
   /** Maximum body size in bytes for this route (default: the app's, 1 MiB). */
   bodyLimit?: number;
-  /** Where the handler runs (default "loop"). */
+  /** Where the handler runs (default "loop"); "thread" runs it on the worker-thread pool. */
   lane?: Lane;
+  /**
+   * Thread lane: `timeout` and `queueLimit` for this route; `size`, `minSize`, `idleTimeout` or
+   * `niceIncrement` give the route a pool of its own (a bulkhead), with the app's pool options
+   * as defaults.
+   */
+  pool?: ThreadPoolOptions;
   /** OpenAPI: one-line summary. */
   summary?: string;
   /** OpenAPI: longer description (Markdown). */
@@ -40,6 +60,10 @@ export interface RouteOptions {
   includeInSchema?: boolean;
   /** OpenAPI: extra responses by status code. */
   responses?: Record<number | string, { description?: string; schema?: Schema }>;
+  /** Dependencies whose values the handler receives, typed, under `deps`. */
+  deps?: DependencyMap;
+  /** Dependencies run for their effect (values discarded), after the app's and router's, before `deps`. */
+  dependencies?: readonly Dependency<unknown>[];
 }
 
 /** `"/items/{item_id}/{rest:path}"` → `"item_id" | "rest"`. */
@@ -69,8 +93,10 @@ export interface HandlerContext<P extends string = string, O extends RouteOption
   cookies: InferShape<O["cookies"]>;
   body: O["body"] extends Schema ? Infer<O["body"]> : undefined;
   form: InferShape<O["form"]>;
+  /** Uploaded files, by the names declared in `files`. */
+  files: InferFiles<O["files"]>;
   /** Resolved dependencies. */
-  deps: Record<string, unknown>;
+  deps: DependencyValues<O["deps"]>;
   req: Request;
   /** Status, headers and cookies of the response being built. */
   res: ResponseSettings;
@@ -82,7 +108,8 @@ export interface HandlerContext<P extends string = string, O extends RouteOption
 export type HandlerResult<O extends RouteOptions> =
   | (O["response"] extends StandardSchemaV1 ? StandardSchemaV1.InferInput<O["response"]> : unknown)
   | Response
-  | AsyncIterable<unknown>;
+  | AsyncIterable<unknown>
+  | Generator<unknown, unknown, unknown>;
 
 /** A route handler. */
 export type Handler<P extends string = string, O extends RouteOptions = RouteOptions> = (

@@ -1,19 +1,32 @@
 import { RequestValidationError, ResponseValidationError } from "../errors/validation-error.js";
 import { isJsonContentType, parseJsonBody } from "../params/json-body.js";
-import { parseFormBody } from "../params/form-body.js";
+import { readRequestForm } from "../multipart/form-data.js";
+import { validateFiles, type FilesShape } from "../multipart/file-params.js";
+import { resolveUploadLimits, type ResolvedUploadLimits } from "../multipart/limits.js";
+import { isPreparable, prepareResponse } from "../responses/prepare.js";
+import { sseRouteResponse } from "../responses/sse.js";
+import { itemStream } from "../responses/streaming.js";
 import type { Request } from "../request.js";
 import { Response } from "../responses/response.js";
 import { jsonLinesResponse } from "../responses/json-lines.js";
 import { compileBody, compileParams, compileResponse } from "../schema/index.js";
 import type { ParamValidator, BodyValidator, ResponseCompiler } from "../schema/index.js";
 import type { ValidationIssue } from "../schema/types.js";
+import type { Dependency } from "../deps/dependency.js";
+import type { DependencyOverrides } from "../deps/overrides.js";
+import { DependencyPlan, type RequestDependencies } from "../deps/plan.js";
 import { HandlerContextImpl } from "./handler-context.js";
 import type { PathTemplate } from "./path-template.js";
 import type { Handler, RouteOptions } from "./route-options.js";
+import { markRequest } from "../watch/main-lane.js";
 
 /** Settings a route inherits from its app. */
 export interface RouteDefaults {
   bodyLimit: number;
+  /** App-level dependencies, run before the route's own. */
+  dependencies?: readonly Dependency<unknown>[];
+  /** The app's replacements for dependencies (tests). */
+  dependencyOverrides?: DependencyOverrides;
 }
 
 /** Calls a handler on its lane; the loop lane calls it directly. */
@@ -36,10 +49,17 @@ export class Route {
   readonly #headerValidator: ParamValidator | undefined;
   readonly #cookieValidator: ParamValidator | undefined;
   readonly #formValidator: ParamValidator | undefined;
+  readonly #files: FilesShape | undefined;
+  readonly #uploads: ResolvedUploadLimits;
   readonly #bodyValidator: BodyValidator | undefined;
   readonly #response: ResponseCompiler | undefined;
   readonly #status: number;
   readonly #bodyLimit: number;
+  /** Thread lane: the raw body crosses to the worker, which parses and validates it there. */
+  readonly #bodyOnThread: boolean;
+  /** The route's dependencies (with the app's), when it has any. */
+  readonly dependencyPlan: DependencyPlan | undefined;
+  readonly #overrides: DependencyOverrides | undefined;
   #invoke: Invoker;
 
   constructor(method: string, template: PathTemplate, options: RouteOptions, handler: Handler<any, any>, defaults: RouteDefaults) {
@@ -49,6 +69,8 @@ export class Route {
     this.handler = handler;
     this.label = `${method} ${template.template}`;
     if (options.body && options.form) throw new Error(`${this.label}: a route takes either a JSON body or form fields, not both`);
+    if (options.body && options.files) throw new Error(`${this.label}: a route takes either a JSON body or uploaded files, not both`);
+    // UploadFile objects cannot cross to a worker yet (they would have to travel as spooled paths).
     const declaredPath = options.path ?? {};
     for (const name of Object.keys(declaredPath)) {
       if (!template.paramNames.includes(name)) throw new Error(`${this.label}: path parameter "${name}" is not in the path`);
@@ -59,10 +81,21 @@ export class Route {
     this.#headerValidator = options.headers ? compileParams("header", options.headers) : undefined;
     this.#cookieValidator = options.cookies ? compileParams("cookie", options.cookies) : undefined;
     this.#formValidator = options.form ? compileParams("form", options.form) : undefined;
+    this.#files = options.files && Object.keys(options.files).length > 0 ? options.files : undefined;
+    this.#uploads = resolveUploadLimits(options.uploadLimits);
     this.#bodyValidator = options.body ? compileBody(options.body) : undefined;
     this.#response = options.response ? compileResponse(options.response) : undefined;
     this.#status = options.status ?? 200;
     this.#bodyLimit = options.bodyLimit ?? defaults.bodyLimit;
+    this.#bodyOnThread = options.lane === "thread";
+    const dependencies = [...(defaults.dependencies ?? []), ...(options.dependencies ?? [])];
+    // A body bound for the thread lane is parsed there, not read ahead of the dependencies here.
+    const readsAhead = !this.#bodyOnThread;
+    this.dependencyPlan =
+      dependencies.length > 0 || (options.deps && Object.keys(options.deps).length > 0)
+        ? new DependencyPlan(this.label, template.paramNames, { dependencies, deps: options.deps }, { json: !!options.body && readsAhead, form: !!options.form && readsAhead })
+        : undefined;
+    this.#overrides = defaults.dependencyOverrides;
     const direct = handler as (ctx: HandlerContextImpl) => unknown;
     this.#invoke = direct;
   }
@@ -81,9 +114,34 @@ export class Route {
    * Runs the route for a request whose path parameters are set: validates every parameter
    * location (collecting all errors), calls the handler on its lane, and builds the response.
    */
-  async run(req: Request): Promise<Response> {
+  run(req: Request): Promise<Response> {
     const ctx = new HandlerContextImpl(req, this.#status);
-    let issues: ValidationIssue[] | undefined;
+    return this.dependencyPlan ? this.#runWithDependencies(req, ctx, this.dependencyPlan) : this.#execute(req, ctx, undefined);
+  }
+
+  /** Dependencies wrap the whole run: a failure anywhere reaches their teardown before the error response. */
+  async #runWithDependencies(req: Request, ctx: HandlerContextImpl, plan: DependencyPlan): Promise<Response> {
+    const deps = plan.start(ctx, this.#overrides, {
+      json: () => (ctx.jsonBody ??= this.#readJsonBody(req)),
+      form: () => (ctx.formFields ??= this.#readForm(req)),
+    });
+    try {
+      const response = await this.#execute(req, ctx, deps);
+      await deps.closeBeforeResponse();
+      deps.closeAfterResponse(req);
+      return response;
+    } catch (error) {
+      throw await deps.fail(error);
+    }
+  }
+
+  async #execute(req: Request, ctx: HandlerContextImpl, deps: RequestDependencies | undefined): Promise<Response> {
+    // The request's profile (watch/): phase times, `performance.now()` only.
+    const profile = req.context.profile;
+    const started = profile === undefined ? 0 : performance.now();
+    // FastAPI's order: the dependencies' errors come first in the 422, then the route's own.
+    let issues: ValidationIssue[] | undefined = deps ? await deps.resolve() : undefined;
+    const depsDone = profile === undefined || deps === undefined ? started : performance.now();
 
     if (this.#pathValidator) {
       let result = this.#pathValidator.validate(req.pathParams);
@@ -92,7 +150,7 @@ export class Route {
         const path = result.value;
         for (const name of this.#undeclaredPathParams) path[name] = req.pathParams[name];
         ctx.path = path;
-      } else issues = result.issues;
+      } else issues = issues ? issues.concat(result.issues) : result.issues;
     } else {
       ctx.path = req.pathParams;
     }
@@ -114,30 +172,95 @@ export class Route {
       if (result.ok) ctx.cookies = result.value;
       else issues = issues ? issues.concat(result.issues) : result.issues;
     }
-    if (this.#bodyValidator) {
-      let result = this.#bodyValidator.validate(await this.#readJsonBody(req));
+    if (this.#bodyOnThread && issues === undefined && ctx.jsonBody === undefined && ctx.formFields === undefined) {
+      // Parsed and validated on the worker (callHandler), unless a dependency already read it here.
+    } else if (this.#bodyValidator) {
+      let result = this.#bodyValidator.validate(await (ctx.jsonBody ??= this.#readJsonBody(req)));
       if (result instanceof Promise) result = await result;
       if (result.ok) ctx.body = result.value;
       else issues = issues ? issues.concat(result.issues) : result.issues;
-    } else if (this.#formValidator) {
-      let result = this.#formValidator.validate(await this.#readForm(req));
-      if (result instanceof Promise) result = await result;
-      if (result.ok) ctx.form = result.value;
-      else issues = issues ? issues.concat(result.issues) : result.issues;
+    } else if (this.#formValidator || this.#files) {
+      const fields = await (ctx.formFields ??= this.#readForm(req));
+      if (this.#formValidator) {
+        let result = this.#formValidator.validate(fields);
+        if (result instanceof Promise) result = await result;
+        if (result.ok) ctx.form = result.value;
+        else issues = issues ? issues.concat(result.issues) : result.issues;
+      }
+      if (this.#files) {
+        const form = await readRequestForm(req, this.#formOptions);
+        const result = validateFiles(this.#files, form.files, form.fields);
+        if (result.ok) ctx.files = result.value;
+        else issues = issues ? issues.concat(result.issues) : result.issues;
+      }
     }
     if (issues) throw new RequestValidationError(issues);
 
+    // The watchdog's fallback attribution for a block that never ends: the last loop handler entered.
+    if (this.options.lane !== "thread") markRequest(req.context);
+    const entered = profile === undefined ? 0 : performance.now();
     let result = this.#invoke(ctx);
     if (result instanceof Promise) result = await result;
+    // A FileResponse decides 200/206/304/416 from the request before middleware sees it.
+    if (result instanceof Response && isPreparable(result)) await prepareResponse(result, req);
+    if (profile === undefined) return this.#toResponse(result, ctx);
+    const returned = performance.now();
+    const response = this.#toResponse(result, ctx);
+    profile.recordPhases(started, depsDone, entered, returned, performance.now());
+    return response;
+  }
+
+  /** Largest body this route reads, in bytes. */
+  get bodyLimit(): number {
+    return this.#bodyLimit;
+  }
+
+  /**
+   * @internal Thread lane, on the worker: validates the body when it crossed raw (a 422 if it
+   * is invalid), then calls the handler directly.
+   */
+  async callHandler(ctx: HandlerContextImpl, bodyIsRaw: boolean): Promise<unknown> {
+    if (bodyIsRaw && this.#bodyValidator) {
+      let result = this.#bodyValidator.validate(await this.#readJsonBody(ctx.req));
+      if (result instanceof Promise) result = await result;
+      if (!result.ok) throw new RequestValidationError(result.issues);
+      ctx.body = result.value;
+    } else if (bodyIsRaw && (this.#formValidator || this.#files)) {
+      const form = await readRequestForm(ctx.req, this.#formOptions);
+      let issues: ValidationIssue[] | undefined;
+      if (this.#formValidator) {
+        let result = this.#formValidator.validate(form.fields);
+        if (result instanceof Promise) result = await result;
+        if (result.ok) ctx.form = result.value;
+        else issues = result.issues;
+      }
+      if (this.#files) {
+        const result = validateFiles(this.#files, form.files, form.fields);
+        if (result.ok) ctx.files = result.value;
+        else issues = issues ? issues.concat(result.issues) : result.issues;
+      }
+      if (issues) throw new RequestValidationError(issues);
+    }
+    return (this.handler as (ctx: HandlerContextImpl) => unknown)(ctx);
+  }
+
+  /** @internal Thread lane, on the worker: the response for a handler's return value. */
+  respond(result: unknown, ctx: HandlerContextImpl): Response {
     return this.#toResponse(result, ctx);
   }
 
   async #readJsonBody(req: Request): Promise<unknown> {
+    const started = performance.now();
     const bytes = await req.bytes(this.#bodyLimit);
     if (bytes.length === 0) return undefined;
     const contentType = req.headers["content-type"];
     // FastAPI parses a body without Content-Type as JSON; any other type is not a JSON model.
-    if (contentType === undefined || isJsonContentType(contentType)) return parseJsonBody(bytes);
+    if (contentType === undefined || isJsonContentType(contentType)) {
+      const value = parseJsonBody(bytes);
+      const profile = req.context.profile;
+      if (profile !== undefined) profile.parseMs += performance.now() - started;
+      return value;
+    }
     throw new RequestValidationError([
       {
         type: "model_attributes_type",
@@ -149,15 +272,26 @@ export class Route {
   }
 
   async #readForm(req: Request): Promise<Record<string, string | string[]>> {
-    const bytes = await req.bytes(this.#bodyLimit);
-    return parseFormBody(req.headers["content-type"], bytes);
+    const started = performance.now();
+    const fields = (await readRequestForm(req, this.#formOptions)).fields;
+    const profile = req.context.profile;
+    if (profile !== undefined) profile.parseMs += performance.now() - started;
+    return fields;
+  }
+
+  get #formOptions() {
+    return { bodyLimit: this.#bodyLimit, uploads: this.#uploads, acceptFiles: this.#files !== undefined };
   }
 
   #toResponse(result: unknown, ctx: HandlerContextImpl): Response {
     if (result instanceof Response) return result;
     const settings = ctx.touchedResponse;
-    if (result !== null && typeof result === "object" && Symbol.asyncIterator in result) {
-      const streamed = jsonLinesResponse(result as AsyncIterable<unknown>, this.#response, this.label);
+    const items = itemStream(result);
+    if (items) {
+      const sse = this.options.sse;
+      const streamed = sse
+        ? sseRouteResponse(items, this.#response, this.label, sse === true ? {} : sse)
+        : jsonLinesResponse(items, this.#response, this.label);
       if (settings) mergeSettings(streamed, settings);
       else streamed.status = this.#status;
       return streamed;

@@ -2,6 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { App } from "../app.js";
 import { createRequestListener, type ConnectionState } from "./node-listener.js";
+import { createUpgradeListener } from "../websocket/upgrade.js";
+import { isWebSocketUpgrade } from "../websocket/handshake.js";
+import { limitConcurrency } from "./concurrency-limit.js";
+import { logRequests } from "./request-log.js";
 
 /** Options of `app.listen()` / `app.serve()`. */
 export interface ListenOptions {
@@ -21,6 +25,10 @@ export interface ListenOptions {
   gracefulTimeout?: number;
   /** Drain, run shutdown hooks and exit 0 on SIGTERM / SIGINT (default true). */
   handleSignals?: boolean;
+  /** Answer 503 (with `Retry-After`) to requests beyond this many in flight in this process (default: no limit). */
+  limitConcurrency?: number;
+  /** Log one line per request from the server, uvicorn-style (default false; the app may log its own). */
+  accessLog?: boolean;
 }
 
 /** A listening server. */
@@ -40,17 +48,29 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
   const port = options.port ?? (process.env["PORT"] ? Number(process.env["PORT"]) : 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Invalid port: ${port}`);
   const state: ConnectionState = { inFlight: 0, draining: false, onIdle: undefined };
+  let listener = createRequestListener(app, state);
+  if (options.limitConcurrency !== undefined) listener = limitConcurrency(listener, app, state, options.limitConcurrency);
+  if (options.accessLog) listener = logRequests(listener, app.logger);
   const server = createServer(
     {
       maxHeaderSize: options.maxHeaderSize ?? 16384,
       headersTimeout: options.headersTimeout ?? 60_000,
       requestTimeout: options.requestTimeout ?? 300_000,
       keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
+      shouldUpgradeCallback: isWebSocketUpgrade,
     },
-    createRequestListener(app, state),
+    listener,
   );
+  server.on("upgrade", createUpgradeListener(app, () => state.draining));
 
-  await app.startup();
+  // The watchdog starts first: a block during startup is reported too (as outside any request).
+  app.watch?.start({ accessLog: options.accessLog === true });
+  try {
+    await app.startup();
+  } catch (error) {
+    await app.watch?.stop();
+    throw error;
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -61,6 +81,7 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
     });
   } catch (error) {
     await app.shutdown();
+    await app.watch?.stop();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new Error(`Port ${port} on ${host} is already in use: stop the other server or choose another port`, { cause: error });
     if (code === "EACCES") throw new Error(`Not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`, { cause: error });
@@ -74,8 +95,12 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
     (closing ??= (async () => {
       removeSignalHandlers();
       state.draining = true;
+      // The dashboard's live streams would otherwise hold the drain for the whole graceful timeout.
+      app.watch?.closeStreams();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Upgraded sockets are no longer the HTTP server's to close: say goodbye (1001) to each.
+      const websocketsClosed = app.closeWebSockets(gracefulTimeout);
       if (state.inFlight > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, gracefulTimeout);
@@ -86,8 +111,13 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
         });
       }
       server.closeAllConnections();
+      await websocketsClosed;
       await stopped;
-      await app.shutdown();
+      try {
+        await app.shutdown();
+      } finally {
+        await app.watch?.stop();
+      }
     })());
 
   const onSignal = (signal: NodeJS.Signals) => {
@@ -112,5 +142,6 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
 
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   app.logger.info({ url }, `loopwise serving ${app.title} on ${url}`);
+  app.watch?.listening(url);
   return { server, port: address.port, host: address.address, url, close };
 }

@@ -28,11 +28,12 @@ export function createRequestListener(app: App, state: ConnectionState): (im: In
       startedAt: performance.now(),
     };
     state.inFlight++;
-    sr.once("close", () => {
-      if (--state.inFlight === 0 && state.onIdle) state.onIdle();
-    });
-    requestContext.run(context, serveSocketRequest, app, im, sr, context, closeWhenDraining);
+    requestContext.run(context, serveSocketRequest, app, im, sr, context, closeWhenDraining, state);
   };
+}
+
+function requestDone(state: ConnectionState): void {
+  if (--state.inFlight === 0 && state.onIdle) state.onIdle();
 }
 
 function serveSocketRequest(
@@ -41,12 +42,14 @@ function serveSocketRequest(
   sr: ServerResponse,
   context: RequestContext,
   beforeWrite: (response: Response) => void,
+  state: ConnectionState,
 ): void {
   const url = originFormUrl(im.url);
   if (url === undefined) {
     const response = errorResponse(app.errorFormat, 400, "Bad Request: the request target must be a path");
     response.headers["connection"] = "close";
     void writeResponse(sr, response, context.method);
+    requestDone(state);
     return;
   }
   const socket = im.socket;
@@ -67,7 +70,8 @@ function serveSocketRequest(
     },
     sr,
     beforeWrite,
-  ).catch((error) => {
+  ).then(() => requestDone(state), (error) => {
+    requestDone(state);
     app.logger.error({ err: error, reqId: context.id }, "Serving a request failed");
     if (!sr.headersSent) {
       sr.writeHead(500, { "content-type": "application/json", connection: "close" });

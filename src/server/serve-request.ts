@@ -1,6 +1,8 @@
 import type { App } from "../app.js";
 import { Request, type BackgroundJob, type RequestSource } from "../request.js";
 import type { Response } from "../responses/response.js";
+import { errorResponse } from "../errors/error-response.js";
+import { isPreparable, prepareResponse } from "../responses/prepare.js";
 import { writeResponse, type ResponseSink } from "./write-response.js";
 
 /**
@@ -14,15 +16,39 @@ export async function serveRequest(
   beforeWrite?: (response: Response, req: Request) => void,
 ): Promise<void> {
   const req = new Request(source);
-  const response = await app.handle(req);
+  app.watch?.begin(req);
+  try {
+    await serve(app, req, sink, beforeWrite);
+  } finally {
+    app.watch?.end(req, sink);
+    const cleanups = req.takeCleanups();
+    if (cleanups) await runBackgroundJobs(app, req, cleanups);
+  }
+}
+
+async function serve(app: App, req: Request, sink: ResponseSink, beforeWrite?: (response: Response, req: Request) => void): Promise<void> {
+  // Load shedding answers before any of the request's work starts.
+  let response = app.watch?.refuse(req) ?? (await app.handle(req));
+  // A FileResponse made outside a route (middleware, exception handler) still needs the request.
+  if (isPreparable(response)) {
+    try {
+      await prepareResponse(response, req);
+    } catch (error) {
+      app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Preparing the response of ${req.method} ${req.path} failed`);
+      response = errorResponse(app.errorFormat, 500, "Internal Server Error");
+    }
+  }
   // A body nobody read cannot be skipped cheaply on a kept-alive connection: close it instead.
   if (req.bodySource.unread) response.headers["connection"] = "close";
+  app.watch?.respond(req, response);
   beforeWrite?.(response, req);
   try {
-    await writeResponse(sink, response, req.method);
+    const streaming = writeResponse(sink, response, req.method);
+    if (streaming) await streaming;
   } catch (error) {
     app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Streaming the response of ${req.method} ${req.path} failed`);
   }
+  app.watch?.end(req, sink);
   const jobs = req.takeBackgroundJobs();
   if (jobs) await runBackgroundJobs(app, req, jobs);
 }

@@ -65,9 +65,13 @@ async function pipeStream(sink: ResponseSink, body: AsyncIterable<Uint8Array | s
       if (!sink.write(chunk)) await waitForDrain(sink);
     }
   } catch (error) {
-    // Headers are gone already: the only honest signal left is to cut the connection.
+    // Headers are gone already: the only honest signal left is to cut the connection. Ending the
+    // socket (rather than destroying it) first delivers what was produced; the client then sees a
+    // body without its final chunk (or shorter than its Content-Length) and knows it is incomplete.
     gone = true;
-    if ("destroy" in sink && typeof sink.destroy === "function") sink.destroy(error as Error);
+    const socket = (sink as { socket?: { end(callback: () => void): unknown; destroy(): unknown; destroyed: boolean } | null }).socket;
+    if (socket && !socket.destroyed) socket.end(() => socket.destroy());
+    else if ("destroy" in sink && typeof sink.destroy === "function") sink.destroy(error as Error);
     throw error;
   } finally {
     sink.off("close", onClose);

@@ -1,10 +1,15 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { stringify as stringifyQuery } from "node:querystring";
+import { duplexPair, type Duplex } from "node:stream";
 import type { App } from "../app.js";
 import { BufferBodySource } from "../server/body-source.js";
 import { serveRequest } from "../server/serve-request.js";
 import { nextRequestId, requestContext, type RequestContext } from "../watch/request-context.js";
 import { MemorySink } from "./memory-sink.js";
+import { encodeMultipart, type TestFile } from "./multipart-body.js";
+import { TestWebSocket } from "./test-websocket.js";
+import { createUpgradeListener } from "../websocket/upgrade.js";
+import { isWebSocketUpgrade } from "../websocket/handshake.js";
 import { TestResponse } from "./test-response.js";
 
 type QueryValue = string | number | boolean;
@@ -22,8 +27,20 @@ export interface TestRequestOptions {
   form?: Record<string, QueryValue | QueryValue[]>;
   /** A raw body. */
   body?: string | Uint8Array;
+  /** Files sent as `multipart/form-data`, with `form` as its other fields (as httpx's `files=`). */
+  files?: Record<string, TestFile | TestFile[]>;
   /** Overrides the client's setting. */
   followRedirects?: boolean;
+}
+
+/** Options of {@link TestClient.websocket}. */
+export interface TestWebSocketOptions {
+  query?: Record<string, QueryValue | QueryValue[]>;
+  headers?: Record<string, string>;
+  /** Sent in addition to the client's cookie jar. */
+  cookies?: Record<string, string>;
+  /** Subprotocols offered (`Sec-WebSocket-Protocol`). */
+  subprotocols?: string[];
 }
 
 /** Options of a {@link TestClient}. */
@@ -56,6 +73,8 @@ export class TestClient {
   readonly cookies = new Map<string, string>();
   readonly #options: Required<TestClientOptions>;
   #startedHere = false;
+  #upgradeServer: Server | undefined;
+  readonly #websockets = new Set<TestWebSocket>();
 
   constructor(app: App, options: TestClientOptions = {}) {
     this.app = app;
@@ -109,8 +128,37 @@ export class TestClient {
     }
   }
 
-  /** Runs the app's shutdown if this client started it. */
+  /**
+   * Opens a WebSocket to the app, in-process: the handshake and frames go through Node's HTTP
+   * parser and the `ws` library over an in-memory socket pair, the same code a real socket uses.
+   * Rejects with `WebSocketDenied` (status, body) when the app refuses the connection.
+   *
+   * @example
+   * await using ws = await client.websocket("/echo", { query: { token: "t" } });
+   * await ws.send("hi");
+   * assert.equal(await ws.receiveText(), "hi");
+   */
+  async websocket(url: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
+    if (this.#options.lifespan && !this.app.started) {
+      await this.app.startup();
+      this.#startedHere = true;
+    }
+    const server = (this.#upgradeServer ??= createServer({ shouldUpgradeCallback: isWebSocketUpgrade }).on("upgrade", createUpgradeListener(this.app)));
+    const [clientEnd, serverEnd] = duplexPair();
+    server.emit("connection", asSocket(serverEnd));
+    const headers: Record<string, string> = { ...options.headers };
+    const jar = new Map(this.cookies);
+    for (const [name, value] of Object.entries(options.cookies ?? {})) jar.set(name, value);
+    if (jar.size > 0 && headers["cookie"] === undefined) headers["cookie"] = [...jar].map(([n, v]) => `${n}=${encodeURIComponent(v)}`).join("; ");
+    const ws = await TestWebSocket.open(`ws://${this.#options.host}${withQuery(url, options.query)}`, asSocket(clientEnd), headers, options.subprotocols ?? []);
+    this.#websockets.add(ws);
+    void ws.closed.then(() => this.#websockets.delete(ws));
+    return ws;
+  }
+
+  /** Closes this client's WebSockets and runs the app's shutdown if this client started it. */
   async close(): Promise<void> {
+    await Promise.all([...this.#websockets].map((ws) => ws.close()));
     if (this.#startedHere) {
       this.#startedHere = false;
       await this.app.shutdown();
@@ -127,6 +175,10 @@ export class TestClient {
     if (options.json !== undefined) {
       body = Buffer.from(JSON.stringify(options.json));
       headers["content-type"] = "application/json";
+    } else if (options.files !== undefined) {
+      const multipart = encodeMultipart(options.form ?? {}, options.files);
+      body = multipart.body;
+      headers["content-type"] = multipart.contentType;
     } else if (options.form !== undefined) {
       body = Buffer.from(stringifyQuery(options.form as Record<string, QueryValue | QueryValue[]>));
       headers["content-type"] = "application/x-www-form-urlencoded";
@@ -169,6 +221,17 @@ export class TestClient {
       else this.cookies.set(name, value);
     }
   }
+}
+
+// The in-memory pair stands in for a TCP socket: Node's HTTP server and `ws` tune sockets they get.
+function asSocket(end: Duplex): Duplex {
+  const socket = end as Duplex & Record<string, unknown>;
+  socket["setTimeout"] = () => socket;
+  socket["setNoDelay"] = () => socket;
+  socket["setKeepAlive"] = () => socket;
+  socket["remoteAddress"] = "testclient";
+  socket["remotePort"] = 50000;
+  return socket;
 }
 
 function withQuery(url: string, query: TestRequestOptions["query"]): string {

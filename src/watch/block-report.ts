@@ -1,3 +1,5 @@
+import type { InFlightRequest } from "./in-flight-layout.js";
+
 /** One frame of a blocked stack, in the source the developer wrote where a source map says so. */
 export interface BlockFrame {
   /** Function name as V8 reports it; "<anonymous>" when it has none. */
@@ -68,12 +70,22 @@ export interface BlockReport {
   capturedDuring: boolean;
   /** Milliseconds from detection to the moment the stack was taken; null without a stack. */
   captureLagMs: number | null;
+  /**
+   * Milliseconds from the block's start (the last heartbeat) to its detection: the threshold
+   * plus up to one poll. `detectedAfterMs + captureLagMs` is how long the watchdog took to take
+   * the stack.
+   */
+  detectedAfterMs: number;
   ended: boolean;
   /** Null where `/proc/self/task/<tid>/schedstat` is not readable (non-Linux, locked-down /proc). */
   class: BlockClass | null;
   request?: BlockRequest;
   attribution: Attribution;
-  /** True when the blocked code was known to run outside any request (a timer, startup code...). */
+  /**
+   * True when the blocked code was known to run outside any request (a timer, startup code...).
+   * With `request` set too, it is code a request left behind that ran after its response was
+   * written (a timer the handler set): `request` names that request.
+   */
   outsideRequest: boolean;
   /** For blocks outside requests: the kind of callback, when Node says ("timer", "I/O"...). */
   origin?: string;
@@ -86,4 +98,10 @@ export interface BlockReport {
   thread: BlockedThread;
   /** When the block started. */
   at: Date;
+  /**
+   * Main thread: the requests in flight when the block was detected, oldest first (at most 64),
+   * read by the watchdog thread from shared memory, so they are known even when the block
+   * never ends. Absent when none were in flight or the app does not track them.
+   */
+  inFlight?: InFlightRequest[];
 }

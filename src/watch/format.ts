@@ -4,6 +4,7 @@ import { isRuntimeFrame } from "./fingerprint.js";
 
 const MAX_URL_CHARS = 200;
 const MAX_NAME_CHARS = 100;
+const MAX_IN_FLIGHT_LINES = 10;
 /** A second share is mentioned when it is at least this large. */
 const NOTABLE_SHARE = 0.2;
 
@@ -13,6 +14,9 @@ const NOTABLE_SHARE = 0.2;
  *     BLOCKED 1.0 s in GET /report (req 17) at buildReport (src/report.ts:17), 99% on-CPU
  *     BLOCKED 0.3 s outside any request (timer) at tick (src/jobs.ts:5), 97% on-CPU
  *     thread worker 3 stuck 12.0 s in POST /reports (req 44), still running, 100% on-CPU
+ *
+ * The early report of a block still going on also lists, on indented lines below, the requests
+ * that were in flight when it was detected, oldest first, and the outbound call each waits for.
  *
  * Strings that come from requests (URL, method, route) are escaped: a URL cannot add lines or
  * terminal escapes to the log.
@@ -38,12 +42,26 @@ export function formatBlockReport(report: BlockReport, options: { cwd?: string }
   const share = classText(report.class);
   if (share !== null) line += `, ${share}`;
   if (report.suppressedBefore > 0) line += ` (+${report.suppressedBefore} like it not reported)`;
+  if (!report.ended && report.inFlight !== undefined) {
+    for (const entry of report.inFlight.slice(0, MAX_IN_FLIGHT_LINES)) {
+      line += `\n  in flight: req ${entry.id} ${clean(entry.request, MAX_URL_CHARS)}, ${duration(entry.ageMs)}`;
+      if (entry.outbound !== undefined) {
+        line += `, waiting ${duration(entry.outbound.waitingMs)} for ${clean(entry.outbound.call, MAX_URL_CHARS)}`;
+      }
+    }
+    if (report.inFlight.length > MAX_IN_FLIGHT_LINES) line += `\n  in flight: ${report.inFlight.length - MAX_IN_FLIGHT_LINES} more`;
+  }
   return line;
 }
 
 function where(report: BlockReport): string {
   const request = report.request;
-  if (report.outsideRequest) return `outside any request${report.origin ? ` (${clean(report.origin, 20)})` : ""}`;
+  if (report.outsideRequest) {
+    const origin = report.origin ? clean(report.origin, 20) : "";
+    if (request === undefined) return `outside any request${origin ? ` (${origin})` : ""}`;
+    const from = `${routeLabel(request.method, request.route, request.url)} (req ${request.id})`;
+    return `outside any request (${origin ? `${origin} ` : ""}left behind by ${from}, already answered)`;
+  }
   if (request === undefined) {
     return report.thread === "main" ? "in unknown code" : `in ${clean(report.thread.route, MAX_NAME_CHARS)}`;
   }

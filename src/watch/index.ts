@@ -15,3 +15,27 @@ export { formatBlockReport } from "./format.js";
 export { markRequest } from "./main-lane.js";
 export { joinThreadLane, ThreadLaneHeartbeat, type ThreadLaneGrant, type ThreadLaneRequest } from "./thread-lane.js";
 export { requestContext, nextRequestId, type RequestContext } from "./request-context.js";
+export { claimThreadLane, threadLaneSource, releaseThreadLanesOf, type ThreadLaneSource } from "./pool-lanes.js";
+export type { InFlightRequest } from "./in-flight-layout.js";
+export { AppWatch, profileSummaryOf, type KeptProfile } from "./app-watch.js";
+export type {
+  AppWatchOptions,
+  ProfileOptions,
+  MetricsOptions,
+  DashboardOptions,
+  DashboardGuard,
+  LoadSheddingOptions,
+} from "./app-watch-options.js";
+export { RequestProfile, type OutboundCall } from "./request-profile.js";
+export {
+  summarizeProfile,
+  overlapOf,
+  concurrencyHint,
+  type ProfileSummary,
+  type OutboundSummary,
+  type OutboundCallView,
+  type ConcurrencyHint,
+} from "./profile-summary.js";
+export { serverTiming, profileText } from "./profile-format.js";
+export type { LoopSample } from "./loop-monitor.js";
+export type { DashboardState, DashboardBlock } from "./dashboard-state.js";

@@ -16,6 +16,8 @@ export interface WatchdogWorkerConfig {
   stuckReportFd: number | null;
   pretty: boolean;
   cwd: string;
+  /** The process's in-flight request table (see in-flight-layout.ts). */
+  inFlightBuffer: SharedArrayBuffer;
 }
 
 /** A block report as it crosses threads (`at` as epoch milliseconds). */

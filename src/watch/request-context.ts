@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { RequestProfile } from "./request-profile.js";
 
 /**
  * What the framework knows about the request whose code is running. The watchdog's snapshot
@@ -14,8 +15,8 @@ export interface RequestContext {
   route: string;
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
-  /** Per-request profile data, filled by `watch/` when enabled; undefined otherwise. */
-  profile?: unknown;
+  /** The request's profile (phases, outbound calls), set when the app watches requests. */
+  profile?: RequestProfile | undefined;
 }
 
 /** The one AsyncLocalStorage carrying the running request's context. */

@@ -67,6 +67,11 @@ export const LANE_STATE = {
   idle: 2,
   /** Joined and running a request. */
   busy: 3,
+  /**
+   * Joined, running nothing, and not expected to beat: a pool thread waiting for its next call
+   * (piscina parks it in `Atomics.wait`, so its event loop does not run).
+   */
+  parked: 4,
 } as const;
 
 export const MAIN_LANE = 0;

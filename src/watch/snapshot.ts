@@ -18,6 +18,8 @@ export interface SnapshotRequest {
   method: string;
   url: string;
   route: string;
+  /** True when the request's response was already written: the code runs after it (a timer it set). */
+  answered?: true;
 }
 
 /** What the snapshot function returns to the watchdog (by value, over the inspector session). */
@@ -28,7 +30,7 @@ export interface Snapshot {
   beat: number;
   frames: RawFrame[];
   request: SnapshotRequest | null;
-  /** Kind of callback running when outside any request: "timer", "immediate", "I/O"... */
+  /** Kind of callback running when outside any request (or after it): "timer", "immediate", "I/O"... */
   origin: string | null;
 }
 
@@ -57,6 +59,7 @@ export function installSnapshot(view: Int32Array, epoch: number): InstalledSnaps
     const landedAt = clockOffset(epoch);
     const beat = Atomics.load(view, beatSlot);
     const ctx = requestContext.getStore();
+    const answered = ctx?.profile !== undefined && ctx.profile.endedAt !== 0;
     return {
       landedAt,
       beat,
@@ -69,8 +72,9 @@ export function installSnapshot(view: Int32Array, epoch: number): InstalledSnaps
               method: String(ctx.method).slice(0, MAX_NAME_CHARS),
               url: String(ctx.url).slice(0, MAX_URL_CHARS),
               route: String(ctx.route).slice(0, MAX_NAME_CHARS),
+              ...(answered ? { answered: true as const } : {}),
             },
-      origin: ctx === undefined ? callbackOrigin() : null,
+      origin: ctx === undefined || answered ? callbackOrigin() : null,
     };
   };
   Object.defineProperty(globalThis, name, { value: snapshot, configurable: true, enumerable: false, writable: false });

@@ -35,14 +35,16 @@ export class ThreadLaneHeartbeat {
   readonly #bytes: Uint8Array;
   readonly #base: number;
   readonly #epoch: number;
+  readonly #between: number;
   #timer: NodeJS.Timeout | undefined;
 
   /** @internal Use {@link joinThreadLane}. */
-  constructor(grant: ThreadLaneGrant, workerId: number) {
+  constructor(grant: ThreadLaneGrant, workerId: number, parkWhenIdle = false) {
     this.#view = new Int32Array(grant.buffer);
     this.#bytes = routeBytesView(grant.buffer, laneBase(grant.lane));
     this.#base = laneBase(grant.lane);
     this.#epoch = grant.epoch;
+    this.#between = parkWhenIdle ? LANE_STATE.parked : LANE_STATE.idle;
     const base = this.#base;
     Atomics.store(this.#view, base + LANE.workerId, workerId);
     Atomics.store(this.#view, base + LANE.tid, currentThreadTid());
@@ -50,7 +52,7 @@ export class ThreadLaneHeartbeat {
     writeLaneRoute(this.#view, this.#bytes, base, { method: "", route: "" });
     this.beat();
     Atomics.add(this.#view, base + LANE.generation, 1);
-    Atomics.store(this.#view, base + LANE.state, LANE_STATE.idle);
+    Atomics.store(this.#view, base + LANE.state, this.#between);
     this.#timer = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.#timer.unref();
   }
@@ -74,21 +76,24 @@ export class ThreadLaneHeartbeat {
   /** Marks the end of the current request. */
   exit(): void {
     this.beat();
-    Atomics.store(this.#view, this.#base + LANE.state, LANE_STATE.idle);
+    Atomics.store(this.#view, this.#base + LANE.state, this.#between);
   }
 
   /** Stops the heartbeat; the watchdog stops watching this lane until it is joined again. */
   close(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    Atomics.compareExchange(this.#view, this.#base + LANE.state, LANE_STATE.idle, LANE_STATE.reserved);
-    Atomics.compareExchange(this.#view, this.#base + LANE.state, LANE_STATE.busy, LANE_STATE.reserved);
+    for (const state of [LANE_STATE.idle, LANE_STATE.busy, LANE_STATE.parked]) {
+      Atomics.compareExchange(this.#view, this.#base + LANE.state, state, LANE_STATE.reserved);
+    }
   }
 }
 
 /**
  * Joins the thread lane described by `grant` from inside a worker thread and starts its
  * heartbeat. Throws on a grant that is not one (wrong buffer, lane out of range or not reserved).
+ * With `parkWhenIdle`, the thread is watched only between `enter()` and `exit()`: for a thread
+ * whose event loop does not run while it waits for work (a piscina worker).
  *
  * @example
  * // in the worker thread
@@ -96,7 +101,7 @@ export class ThreadLaneHeartbeat {
  * lane.enter({ id: 17, method: "POST", route: "/reports" });
  * try { buildReportSync(); } finally { lane.exit(); }
  */
-export function joinThreadLane(grant: ThreadLaneGrant, options: { workerId?: number } = {}): ThreadLaneHeartbeat {
+export function joinThreadLane(grant: ThreadLaneGrant, options: { workerId?: number; parkWhenIdle?: boolean } = {}): ThreadLaneHeartbeat {
   if (!(grant?.buffer instanceof SharedArrayBuffer)) throw new TypeError("thread lane grant has no SharedArrayBuffer");
   const view = new Int32Array(grant.buffer);
   const laneCount = view.length > HEADER.laneCount ? Atomics.load(view, HEADER.laneCount) : 0;
@@ -107,7 +112,7 @@ export function joinThreadLane(grant: ThreadLaneGrant, options: { workerId?: num
   const state = Atomics.load(view, laneBase(grant.lane) + LANE.state);
   if (state !== LANE_STATE.reserved) throw new Error(`thread lane ${grant.lane} is not reserved for a worker`);
   const workerId = options.workerId ?? threadId;
-  return new ThreadLaneHeartbeat(grant, Number.isInteger(workerId) ? workerId : threadId);
+  return new ThreadLaneHeartbeat(grant, Number.isInteger(workerId) ? workerId : threadId, options.parkWhenIdle === true);
 }
 
 /** This thread's Linux tid, or 0 where /proc does not say. */

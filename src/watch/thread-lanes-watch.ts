@@ -8,8 +8,10 @@ export interface LaneStall {
   readonly workerId: number;
   /** Clock offset of the lane's last heartbeat before the stall. */
   readonly startedAt: number;
+  /** Clock offset when the stall was noticed. */
+  readonly detectedAt: number;
   readonly schedStart: SchedSample | null;
-  /** The request the worker was running; null when it was idle (module loading, a timer). */
+  /** The request the worker was running; null when idle (module loading, a timer) or running a task. */
   readonly request: (LaneRoute & { id: number }) | null;
   /** Its method and route; null when idle. */
   readonly route: LaneRoute | null;
@@ -74,7 +76,7 @@ export class ThreadLanesWatch {
     const base = laneBase(lane);
     const state = Atomics.load(view, base + LANE.state);
     let track = this.#tracks.get(lane);
-    if (state !== LANE_STATE.idle && state !== LANE_STATE.busy) {
+    if (state !== LANE_STATE.idle && state !== LANE_STATE.busy && state !== LANE_STATE.parked) {
       if (track !== undefined) this.#forget(lane, track);
       return;
     }
@@ -101,19 +103,30 @@ export class ThreadLanesWatch {
       }
       return;
     }
+    // A parked thread is not expected to beat; whatever stall it was in ended when it parked.
+    if (state === LANE_STATE.parked) {
+      if (track.stall !== null) {
+        this.#events.ended(track.stall, Atomics.load(view, base + LANE.beatAt), track.sched.sample());
+        track.stall = null;
+      }
+      return;
+    }
     if (track.stall !== null) return;
     const now = clockOffset(this.#epoch);
     const startedAt = Atomics.load(view, base + LANE.beatAt);
     if (offsetDelta(now, startedAt) < this.#stuckAfterMs) return;
     // An idle lane still holds the route of its last request: not what it is stuck in.
     const route = state === LANE_STATE.busy ? readLaneRoute(view, routeBytesView(this.#buffer, base), base) : null;
+    const requestId = route === null ? 0 : readRequestId(view, base);
     track.stall = {
       blockId: this.#nextBlockId(),
       workerId: Atomics.load(view, base + LANE.workerId),
       startedAt,
+      detectedAt: now,
       schedStart: track.lastSample,
       route,
-      request: route !== null ? { id: readRequestId(view, base), ...route } : null,
+      // Id 0: work that is not a request (a task); the route names it.
+      request: route !== null && requestId > 0 ? { id: requestId, ...route } : null,
       sched: track.sched,
     };
     this.#events.stuck(track.stall, now);

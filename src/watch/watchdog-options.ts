@@ -5,7 +5,10 @@ import type { WatchdogLogger } from "./watchdog-logger.js";
 export interface WatchdogOptions {
   /** Default true. False gives an inert handle (nothing started, `markRequest` does nothing). */
   enabled?: boolean;
-  /** Development defaults: 100 ms threshold, one readable line per block. Default: NODE_ENV is "development". */
+  /**
+   * Development defaults: 100 ms threshold, one readable line per block. Default: true when
+   * `LOOPWISE_ENV` (set by `loopwise dev`) or `NODE_ENV` is "development".
+   */
   dev?: boolean;
   /** How long the loop must not run to count as blocked. Default 250 ms (100 ms in dev). Min 20. */
   thresholdMs?: number;
@@ -39,7 +42,7 @@ const MAX_THREAD_LANES = 1024;
 
 /** Options with defaults applied and every number checked. */
 export function resolveWatchdogSettings(options: WatchdogOptions) {
-  const dev = options.dev ?? process.env["NODE_ENV"] === "development";
+  const dev = options.dev ?? isDevelopment();
   const thresholdMs = milliseconds("thresholdMs", options.thresholdMs ?? (dev ? 100 : 250), MIN_THRESHOLD_MS);
   const neverEndingReportAfterMs = Math.max(
     thresholdMs,
@@ -73,6 +76,11 @@ export function resolveWatchdogSettings(options: WatchdogOptions) {
     onBlock: options.onBlock,
     pollMs: Math.min(10, Math.max(2, Math.floor(thresholdMs / 10))),
   };
+}
+
+/** Whether the process runs under `loopwise dev` (LOOPWISE_ENV) or with NODE_ENV=development. */
+export function isDevelopment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env["LOOPWISE_ENV"] === "development" || env["NODE_ENV"] === "development";
 }
 
 function milliseconds(name: string, value: number, min: number): number {

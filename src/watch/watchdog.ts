@@ -4,7 +4,9 @@ import { Worker, isMainThread } from "node:worker_threads";
 import { siblingModuleUrl, workerExecArgv } from "../util/worker-url.js";
 import type { BlockReport } from "./block-report.js";
 import { formatBlockReport } from "./format.js";
+import { inFlightTable } from "./in-flight.js";
 import { MainLane, setActiveMainLane } from "./main-lane.js";
+import { setActiveThreadLaneSource } from "./pool-lanes.js";
 import type { FromWorker, ToWorker, WatchdogWorkerConfig } from "./protocol.js";
 import { HEADER, LANE, LANE_STATE, laneBase, monotonicMs, sharedBufferSize } from "./shared-layout.js";
 import { installSnapshot, type InstalledSnapshot } from "./snapshot.js";
@@ -140,6 +142,7 @@ class RunningWatchdog implements WatchdogHandle {
       stuckReportFd: settings.stuckReportFd,
       pretty: settings.pretty,
       cwd: process.cwd(),
+      inFlightBuffer: inFlightTable().buffer,
     };
     const url = siblingModuleUrl(import.meta.url, "watchdog-worker");
     try {
@@ -162,6 +165,7 @@ class RunningWatchdog implements WatchdogHandle {
     process.on("exit", this.#onProcessExit);
     this.#lane.start();
     setActiveMainLane(this.#lane);
+    setActiveThreadLaneSource({ buffer: this.#buffer, epoch: this.#epoch });
   }
 
   /**
@@ -213,6 +217,7 @@ class RunningWatchdog implements WatchdogHandle {
     running = false;
     this.#lane.stop();
     setActiveMainLane(undefined);
+    setActiveThreadLaneSource(undefined);
     this.#snapshot?.uninstall();
     process.off("exit", this.#onProcessExit);
     this.#markReady({ running: false, capture: "off", debuggerAware: false, detail: "stopped" });
@@ -280,6 +285,11 @@ class RunningWatchdog implements WatchdogHandle {
     this.#logger?.error({ err: error }, "watchdog thread failed; event-loop blocks are no longer detected");
     if (!this.#stopped) this.#shutDown();
   }
+}
+
+/** Whether a watchdog runs in this process (there can be one). */
+export function watchdogRunning(): boolean {
+  return running;
 }
 
 function logMessage(report: BlockReport): string {

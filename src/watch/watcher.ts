@@ -1,10 +1,11 @@
 import type { Attribution, BlockRequest } from "./block-report.js";
+import { readInFlight, type InFlightRequest } from "./in-flight-layout.js";
 import { MainThreadInspector } from "./inspector-link.js";
 import { MainLaneWatch, type MainBlock } from "./main-lane-watch.js";
 import type { ToWorker, WatchdogWorkerConfig, WireReport } from "./protocol.js";
 import { ReportDelivery, type ReportPort } from "./report-delivery.js";
 import { SchedstatReader, classify, type SchedSample } from "./schedstat.js";
-import { FLAG, HEADER, offsetDelta } from "./shared-layout.js";
+import { FLAG, HEADER, monotonicMs, offsetDelta } from "./shared-layout.js";
 import type { Snapshot } from "./snapshot.js";
 import { ThreadLanesWatch, type LaneStall } from "./thread-lanes-watch.js";
 
@@ -29,6 +30,8 @@ export class Watcher {
   #inspector: MainThreadInspector | null = null;
   #timer: NodeJS.Timeout | undefined;
   #nextBlockId = 1;
+  /** What was in flight when each main-thread block was detected, until its final report. */
+  readonly #inFlightAt = new Map<number, InFlightRequest[]>();
 
   constructor(config: WatchdogWorkerConfig, port: ReportPort) {
     this.#config = config;
@@ -46,10 +49,16 @@ export class Watcher {
       sched: this.#mainSched,
       nextBlockId,
       events: {
-        detected: (block) => this.#capture(block),
+        detected: (block) => {
+          this.#noteInFlight(block.blockId);
+          this.#capture(block);
+        },
         stillBlocked: (block, now) => this.#reportMain(block, now, this.#main.sampleNow()),
         ended: (block) => this.#whenCaptureSettled(block, () => this.#reportMain(block, block.end!.at, block.end!.sched)),
-        abandoned: (block) => this.#delivery.forget(block.blockId),
+        abandoned: (block) => {
+          this.#inFlightAt.delete(block.blockId);
+          this.#delivery.forget(block.blockId);
+        },
       },
     });
     this.#lanes = new ThreadLanesWatch({
@@ -125,6 +134,16 @@ export class Watcher {
     this.#lanes.poll();
   }
 
+  /** Reads the in-flight table now: the block may never end, and the table will change if it does. */
+  #noteInFlight(blockId: number): void {
+    try {
+      const inFlight = readInFlight(this.#config.inFlightBuffer, monotonicMs());
+      if (inFlight.length > 0) this.#inFlightAt.set(blockId, inFlight);
+    } catch {
+      // A table this thread cannot read only costs the report its list.
+    }
+  }
+
   #capture(block: MainBlock): void {
     const link = this.#inspector;
     const expression = this.#config.snapshotExpression;
@@ -162,11 +181,13 @@ export class Watcher {
     let origin: string | undefined;
     if (snapshot !== null) {
       attribution = "context";
-      if (snapshot.request !== null) request = { ...snapshot.request };
-      else {
-        outsideRequest = true;
-        if (snapshot.origin !== null) origin = snapshot.origin;
-      }
+      if (snapshot.request !== null) {
+        const { answered, ...blamed } = snapshot.request;
+        request = blamed;
+        // Code the request left behind (a timer it set) ran after its response: not in it any more.
+        outsideRequest = answered === true;
+      } else outsideRequest = true;
+      if (outsideRequest && snapshot.origin !== null) origin = snapshot.origin;
     } else if (block.slot.requestId > 0) {
       attribution = "slot";
       const route = this.#routes.get(block.slot.routeIndex);
@@ -175,11 +196,13 @@ export class Watcher {
     const rawFrames = snapshot?.frames.slice(0, MAX_REPORT_FRAMES) ?? [];
     const verdict = this.#delivery.verdict(block.blockId, block.startedAt, rawFrames, "main", request?.route ?? "");
     const captureLagMs = snapshot === null ? null : Math.max(0, offsetDelta(snapshot.landedAt, block.detectedAt));
+    const inFlight = this.#inFlightAt.get(block.blockId);
     const base = {
       blockId: block.blockId,
       durationMs: Math.max(0, offsetDelta(at, block.startedAt)),
       capturedDuring: snapshot !== null && this.#capturedDuring(snapshot, block, at),
       captureLagMs,
+      detectedAfterMs: Math.max(0, offsetDelta(block.detectedAt, block.startedAt)),
       ended,
       class: classify(block.schedStart, schedEnd),
       attribution,
@@ -190,13 +213,17 @@ export class Watcher {
       at: verdict.at,
       ...(request === undefined ? {} : { request }),
       ...(origin === undefined ? {} : { origin }),
+      ...(inFlight === undefined ? {} : { inFlight }),
     };
     // While the main thread is stuck, only the watchdog can say so: write the report itself.
     this.#delivery.deliver(verdict, rawFrames, { mainThreadFree: ended, writeItself: !ended }, (frames) => ({
       ...base,
       frames,
     }));
-    if (ended) this.#delivery.forget(block.blockId);
+    if (ended) {
+      this.#delivery.forget(block.blockId);
+      this.#inFlightAt.delete(block.blockId);
+    }
   }
 
   #reportLane(stall: LaneStall, at: number, schedEnd: SchedSample | null, ended: boolean): void {
@@ -207,10 +234,12 @@ export class Watcher {
       durationMs: Math.max(0, offsetDelta(at, stall.startedAt)),
       capturedDuring: false,
       captureLagMs: null,
+      detectedAfterMs: Math.max(0, offsetDelta(stall.detectedAt, stall.startedAt)),
       ended,
       class: classify(stall.schedStart, schedEnd),
       attribution: stall.request === null ? "none" : "lane",
-      outsideRequest: stall.request === null,
+      // A task has a name but no request; only an idle worker runs nothing of ours.
+      outsideRequest: stall.route === null,
       fingerprint: verdict.fingerprint,
       suppressedBefore: verdict.decision.suppressedBefore,
       thread: { workerId: stall.workerId, route },

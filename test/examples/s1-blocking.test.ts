@@ -40,4 +40,28 @@ describe("example S1: a blocking call in an async handler stalls the whole serve
     const secondStart = events.findIndex((e, i) => e.event === "start" && i > 0);
     assert.ok(firstEnd >= 0 && secondStart > firstEnd, JSON.stringify(events));
   });
+
+  it("with the same blocking handler on the thread lane (/slow-thread), nothing waits behind it", async () => {
+    const mark = app.output().length;
+    const t = await fireTogether(app.url, ["/slow-thread", "/slow-thread", "/", "/", "/", "/", "/healthcheck"]);
+    assert.ok(t.every((x) => x.status === 200), renderTimeline(t));
+    // The access log, written by the event loop in the order things happened there.
+    const events = app
+      .output()
+      .slice(mark)
+      .split("\n")
+      .filter((l) => l.includes('"event":"'))
+      .map((l) => JSON.parse(l) as { event: string; url: string; reqId: number });
+    const order = (event: string, url: string) => events.flatMap((e, i) => (e.event === event && e.url === url ? [i] : []));
+    const firstSlowEnd = Math.min(...order("end", "/slow-thread"));
+    // every / and /healthcheck was taken up while the blocking calls were still running...
+    assert.equal(order("start", "/").length, 4);
+    for (const i of [...order("start", "/"), ...order("start", "/healthcheck")]) assert.ok(i < firstSlowEnd, JSON.stringify(events));
+    // ...and /healthcheck was answered before either of them finished
+    assert.ok(Math.max(...order("end", "/healthcheck")) < firstSlowEnd, JSON.stringify(events));
+    // the two blocking calls ran at the same time, on two pool threads
+    assert.ok(Math.max(...order("start", "/slow-thread")) < firstSlowEnd, JSON.stringify(events));
+    const health = t.find((x) => x.path === "/healthcheck")!;
+    for (const slow of t.filter((x) => x.path === "/slow-thread")) assert.ok(health.endedMs < slow.endedMs, renderTimeline(t));
+  });
 });

@@ -11,6 +11,7 @@ function report(overrides: Partial<BlockReport> = {}): BlockReport {
     durationMs: 1012,
     capturedDuring: true,
     captureLagMs: 1,
+    detectedAfterMs: 104,
     ended: true,
     class: { onCpu: 0.99, offCpu: 0, runqueue: 0.01 },
     request: { id: 17, method: "GET", url: "/report?year=2024", route: "/report" },
@@ -55,7 +56,7 @@ describe("formatBlockReport", () => {
 
   it("says when a block was outside any request, and what kind of callback it was", () => {
     const line = formatBlockReport(
-      report({ durationMs: 312, outsideRequest: true, origin: "timer", frames: [{ fn: "tick", file: "/srv/app/src/jobs.ts", line: 5, col: 1 }] }),
+      report({ durationMs: 312, outsideRequest: true, origin: "timer", request: undefined, frames: [{ fn: "tick", file: "/srv/app/src/jobs.ts", line: 5, col: 1 }] }),
       { cwd },
     );
     assert.equal(line, "BLOCKED 0.3 s outside any request (timer) at tick (src/jobs.ts:5), 99% on-CPU");
@@ -120,6 +121,27 @@ describe("formatBlockReport", () => {
     const long = formatBlockReport(report({ request: { id: 1, method: "GET", url: `/${"a".repeat(10_000)}\u2028`, route: "" } }), { cwd });
     assert.ok(long.length < 400, `line of ${long.length} chars`);
     assert.doesNotMatch(long, /\u2028/);
+  });
+
+  it("names the request that left behind a timer that blocked after its response", () => {
+    assert.equal(
+      formatBlockReport(report({ outsideRequest: true, origin: "timer", request: { id: 9, method: "POST", url: "/arm", route: "/arm" } }), { cwd }),
+      "BLOCKED 1.0 s outside any request (timer left behind by POST /arm (req 9), already answered) at buildReport (src/report.ts:17), 99% on-CPU",
+    );
+  });
+
+  it("lists what was in flight under the early report of a block still going on, on lines of their own", () => {
+    const inFlight = Array.from({ length: 12 }, (_, i) => ({ id: i + 1, request: `GET /fast/${i}`, ageMs: 2000 - i }));
+    inFlight[0] = { id: 1, request: "GET /report\u001b[2J", ageMs: 2500, outbound: { call: "GET http://api/slow", waitingMs: 1200 } } as never;
+    const text = formatBlockReport(report({ ended: false, durationMs: 2600, inFlight, frames: [] }), { cwd });
+    const lines = text.split("\n");
+    assert.equal(lines[0], "BLOCKED 2.6 s so far, still blocked, in GET /report (req 17), no stack yet, 99% on-CPU");
+    assert.equal(lines[1], "  in flight: req 1 GET /report\\x1b[2J, 2.5 s, waiting 1.2 s for GET http://api/slow");
+    assert.equal(lines[2], "  in flight: req 2 GET /fast/1, 2.0 s");
+    assert.equal(lines.length, 12);
+    assert.equal(lines[11], "  in flight: 2 more");
+    // The final report stays one line.
+    assert.doesNotMatch(formatBlockReport(report({ inFlight }), { cwd }), /\n/);
   });
 
   it("clean() escapes controls and shortens", () => {

@@ -1,0 +1,74 @@
+import { availableParallelism } from "node:os";
+
+/**
+ * Settings of a thread pool: on the app (`new App({ pool })`), on a route (`{ lane: "thread",
+ * pool }`: `size` or `idleTimeout` there give the route a pool of its own, a bulkhead), or on a
+ * task.
+ */
+export interface ThreadPoolOptions {
+  /** Most threads (default: the number of CPUs, at least 2). */
+  size?: number;
+  /** Threads kept running while idle (default: `size`, so no call waits for a thread to boot). */
+  minSize?: number;
+  /**
+   * Calls allowed to wait for a free thread (default 1024). Beyond it a route answers 503
+   * `{"detail":"Service Unavailable"}` with `Retry-After`, and `task.run()` throws that error.
+   */
+  queueLimit?: number;
+  /**
+   * Milliseconds a call may take, waiting included (default: no limit). Past it a route answers
+   * 504, the handler's `AbortSignal` fires, and a thread that has not stopped `recycleAfter` ms
+   * later is terminated and replaced.
+   */
+  timeout?: number;
+  /** Threads above `minSize` stop after this many idle milliseconds (default 30000). */
+  idleTimeout?: number;
+  /**
+   * How much lower than the main thread's the OS priority of pool threads is (Unix nice, 0-19,
+   * default 10), so CPU-heavy thread-lane work cannot starve the event loop.
+   */
+  niceIncrement?: number;
+  /** Grace in ms between a timeout and terminating a thread that did not stop (default 1000). */
+  recycleAfter?: number;
+}
+
+/** {@link ThreadPoolOptions} with every default filled in. */
+export interface ResolvedPoolOptions {
+  readonly size: number;
+  readonly minSize: number;
+  readonly queueLimit: number;
+  readonly timeout: number;
+  readonly idleTimeout: number;
+  readonly niceIncrement: number;
+  readonly recycleAfter: number;
+}
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (value === Infinity && max === Number.MAX_SAFE_INTEGER) return Infinity;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`pool.${name} must be an integer within ${min}..${max === Number.MAX_SAFE_INTEGER ? "∞" : max}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Fills in the defaults and checks the ranges.
+ *
+ * @throws RangeError for a negative size, a fractional timeout, a nice increment above 19, ...
+ * @example
+ * resolvePoolOptions({ size: 4, minSize: 1 }).idleTimeout; // 30000
+ */
+export function resolvePoolOptions(options: ThreadPoolOptions = {}): ResolvedPoolOptions {
+  const size = integer("size", options.size, Math.max(2, availableParallelism()), 1, 1024);
+  const minSize = integer("minSize", options.minSize, size, 0, size);
+  return {
+    size,
+    minSize,
+    queueLimit: integer("queueLimit", options.queueLimit, 1024, 0),
+    timeout: integer("timeout", options.timeout, Infinity, 1),
+    idleTimeout: integer("idleTimeout", options.idleTimeout, 30_000, 0),
+    niceIncrement: integer("niceIncrement", options.niceIncrement, 10, 0, 19),
+    recycleAfter: integer("recycleAfter", options.recycleAfter, 1000, 0, 600_000),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The in-flight request table as the watchdog thread reads it: a `SharedArrayBuffer` the main
+ * thread writes at each request's start and end and at each outbound call, so a report about a
+ * loop that never comes back can still list what was being served (aiomonitor's `ps`).
+ *
+ *   header (Float64 clock epoch, slot count, overflow) | slot 0 | slot 1 | ...
+ *
+ * Each slot is written by the main thread only, inside a sequence lock (odd while written);
+ * the reader retries a slot that changed under it. Texts are Latin-1 bytes, cut to fit.
+ */
+
+export const HEADER_INTS = 4;
+export const HEADER = {
+  /** Float64 at byte 0: add to a main-thread `performance.now()` to get `monotonicMs()`. */
+  epochFloat: 0,
+  slotCount: 2,
+  /** Requests that found no free slot (counted, not listed). */
+  overflow: 3,
+} as const;
+
+export const SLOT = {
+  seq: 0,
+  idLow: 1,
+  idHigh: 2,
+  /** `Math.round(performance.now())` of the main thread at arrival. */
+  startedAt: 3,
+  textLength: 4,
+  outSeq: 5,
+  outLength: 6,
+  outStartedAt: 7,
+  text: 8,
+  out: 8 + 24,
+} as const;
+export const TEXT_BYTES = 96;
+export const SLOT_INTS = SLOT.out + TEXT_BYTES / 4;
+
+/** Bytes of a table with `slots` slots. */
+export function inFlightBufferSize(slots: number): number {
+  return (HEADER_INTS + slots * SLOT_INTS) * Int32Array.BYTES_PER_ELEMENT;
+}
+
+/** One request in flight, as the watchdog thread sees it. */
+export interface InFlightRequest {
+  id: number;
+  /** `METHOD /url`, cut at 96 bytes. */
+  request: string;
+  /** Milliseconds since it arrived. */
+  ageMs: number;
+  /** The outbound call it waits for (`GET http://host/path`), with how long it has waited. */
+  outbound?: { call: string; waitingMs: number };
+}
+
+const READ_ATTEMPTS = 4;
+
+/**
+ * Lists the requests in flight, oldest first, from any thread. `now` is `monotonicMs()` of the
+ * caller (the same clock on every thread).
+ */
+export function readInFlight(buffer: SharedArrayBuffer, now: number, limit = 64): InFlightRequest[] {
+  const view = new Int32Array(buffer);
+  const epoch = new Float64Array(buffer, 0, 1)[0]!;
+  const bytes = new Uint8Array(buffer);
+  const slots = Atomics.load(view, HEADER.slotCount);
+  const found: InFlightRequest[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const entry = readSlot(view, bytes, HEADER_INTS + slot * SLOT_INTS, epoch, now);
+    if (entry !== null) found.push(entry);
+  }
+  found.sort((a, b) => b.ageMs - a.ageMs);
+  return found.slice(0, limit);
+}
+
+function readSlot(view: Int32Array, bytes: Uint8Array, base: number, epoch: number, now: number): InFlightRequest | null {
+  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    const seq = Atomics.load(view, base + SLOT.seq);
+    if (seq % 2 !== 0) continue;
+    const id = (Atomics.load(view, base + SLOT.idHigh) >>> 0) * 0x1_0000_0000 + (Atomics.load(view, base + SLOT.idLow) >>> 0);
+    if (id === 0) return null;
+    const startedAt = epoch + Atomics.load(view, base + SLOT.startedAt);
+    const request = latin1(bytes, base + SLOT.text, Atomics.load(view, base + SLOT.textLength));
+    const outbound = readOutbound(view, bytes, base, epoch, now);
+    if (Atomics.load(view, base + SLOT.seq) !== seq) continue;
+    const entry: InFlightRequest = { id, request, ageMs: Math.max(0, Math.round(now - startedAt)) };
+    if (outbound !== null) entry.outbound = outbound;
+    return entry;
+  }
+  return null;
+}
+
+function readOutbound(view: Int32Array, bytes: Uint8Array, base: number, epoch: number, now: number): InFlightRequest["outbound"] | null {
+  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    const seq = Atomics.load(view, base + SLOT.outSeq);
+    if (seq % 2 !== 0) continue;
+    const length = Atomics.load(view, base + SLOT.outLength);
+    if (length === 0) return null;
+    const call = latin1(bytes, base + SLOT.out, length);
+    const startedAt = epoch + Atomics.load(view, base + SLOT.outStartedAt);
+    if (Atomics.load(view, base + SLOT.outSeq) !== seq) continue;
+    return { call, waitingMs: Math.max(0, Math.round(now - startedAt)) };
+  }
+  return null;
+}
+
+function latin1(bytes: Uint8Array, intIndex: number, length: number): string {
+  const start = intIndex * Int32Array.BYTES_PER_ELEMENT;
+  const count = Math.min(Math.max(length, 0), TEXT_BYTES);
+  let text = "";
+  for (let i = 0; i < count; i++) text += String.fromCharCode(bytes[start + i]!);
+  return text;
+}

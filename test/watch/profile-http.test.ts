@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { get as httpGet, createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { z } from "zod";
+import { App, depends, processTime, type DashboardState } from "../../src/index.js";
+import { TestClient } from "../../src/testing/index.js";
+
+/** A local upstream: answers `/hold` only when released, everything else after 20 ms. */
+function upstream(): Promise<{ url: string; release: () => void; close: () => Promise<void> }> {
+  const held: (() => void)[] = [];
+  const server: Server = createServer((req, res) => {
+    const answer = (): void => void res.end("ok");
+    if (req.url === "/hold") held.push(answer);
+    else setTimeout(answer, 20);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        release: () => held.splice(0).forEach((answer) => answer()),
+        close: () => new Promise((done) => (server.closeAllConnections(), server.close(() => done()))),
+      }),
+    ),
+  );
+}
+
+function timing(header: string | null): Record<string, string> {
+  return Object.fromEntries((header ?? "").split(", ").map((entry) => [entry.split(";")[0]!, entry]));
+}
+
+describe("the always-on request profile, over HTTP", () => {
+  let api: Awaited<ReturnType<typeof upstream>>;
+  let app: App;
+  let url: string;
+  let close: () => Promise<void>;
+
+  let closedPort: string;
+  before(async () => {
+    api = await upstream();
+    // A loopback port nobody listens on (fetch refuses "bad ports" such as 1 without trying).
+    const probe = await upstream();
+    closedPort = probe.url;
+    await probe.close();
+    app = new App({ logger: false, watchdog: { enabled: false, dashboard: { auth: () => true }, profile: { header: true, sampleEvery: 0 } } });
+    app.use(processTime());
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const user = depends({ headers: { x_user: z.string() } }, async ({ headers }) => {
+      await pause(3);
+      return headers.x_user;
+    });
+    app.post("/items", { body: z.object({ name: z.string() }), deps: { user } }, async ({ body, deps }) => {
+      await pause(3);
+      return { name: body.name, by: deps.user };
+    });
+    app.get("/via-http", () => new Promise((resolve) => httpGet(`${api.url}/a`, (res) => (res.resume(), res.on("end", () => resolve({ ok: true }))))));
+    app.get("/held", async () => (await fetch(`${api.url}/hold`)).text());
+    app.get("/refused", async () => {
+      await fetch(`${closedPort}/nothing`).catch(() => undefined);
+      return { ok: true };
+    });
+    app.get("/plain", () => ({ ok: true }));
+    const server = await app.serve({ port: 0, handleSignals: false });
+    url = server.url;
+    close = server.close;
+  });
+  after(async () => {
+    await close();
+    await api.close();
+  });
+
+  it("times the phases of a route, and appends to processTime's Server-Timing", async () => {
+    const response = await fetch(`${url}/items`, { method: "POST", headers: { "content-type": "application/json", "x-user": "ann" }, body: '{"name":"x"}' });
+    assert.deepEqual(await response.json(), { name: "x", by: "ann" });
+    const entries = timing(response.headers.get("server-timing"));
+    // Phases that took under 0.05 ms (parsing a tiny body, say) are left out; order is fixed.
+    const order = ["app", "total", "parse", "deps", "validate", "handler", "serialize"];
+    assert.deepEqual(Object.keys(entries), order.filter((name) => name in entries));
+    for (const name of ["app", "total", "deps", "handler"]) assert.ok(name in entries, `${name} in ${response.headers.get("server-timing")}`);
+    assert.match(entries["app"]!, /^app;dur=\d+\.\d{3}$/);
+    for (const name of order.slice(1).filter((each) => each in entries)) assert.match(entries[name]!, /^[a-z]+;dur=\d+(\.\d)?$/);
+  });
+
+  it("records node:http client calls too", async () => {
+    const response = await fetch(`${url}/via-http`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("server-timing") ?? "", /outbound;dur=[\d.]+;desc="1 call, at most 1 at a time"/);
+    const kept = app.watch!.profiles.findLast((p) => p.route === "/via-http")!;
+    assert.equal(kept.summary.outbound?.calls[0]?.client, "http");
+    assert.equal(kept.summary.outbound?.calls[0]?.url, `${api.url}/a`);
+    assert.equal(kept.summary.outbound?.calls[0]?.status, 200);
+  });
+
+  it("records a failed call with its error", async () => {
+    assert.equal((await fetch(`${url}/refused`)).status, 200);
+    const call = app.watch!.profiles.findLast((p) => p.route === "/refused")!.summary.outbound?.calls[0];
+    assert.ok(call?.error, JSON.stringify(call));
+    assert.equal(call?.status, undefined);
+  });
+
+  it("lists requests in flight with the call they are waiting for", async () => {
+    const pending = fetch(`${url}/held`);
+    let state: DashboardState | undefined;
+    for (let i = 0; i < 100 && !state?.inFlight.some((r) => r.outbound); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = (await (await fetch(`${url}/_loopwise/state`)).json()) as DashboardState;
+    }
+    const entry = state!.inFlight.find((r) => r.route === "/held");
+    assert.ok(entry?.outbound, JSON.stringify(state?.inFlight));
+    assert.deepEqual({ method: entry.outbound.method, url: entry.outbound.url }, { method: "GET", url: `${api.url}/hold` });
+    assert.ok(!state!.inFlight.some((r) => r.route.startsWith("/_loopwise")), "the dashboard does not list itself");
+    api.release();
+    assert.equal(await (await pending).json(), "ok");
+    assert.equal(app.watch!.inFlightCount, 0);
+  });
+
+  it("samples a request only for the header's exact value", async () => {
+    const sampled = await fetch(`${url}/plain`, { headers: { "x-loopwise-profile": "1" } });
+    assert.match(sampled.headers.get("server-timing") ?? "", /loop;dur=[\d.]+, wait;dur=[\d.]+$/);
+    for (const value of ["0", "true", "1, 1", " 1x", "1".repeat(5000)]) {
+      const response = await fetch(`${url}/plain`, { headers: { "x-loopwise-profile": value } });
+      assert.doesNotMatch(response.headers.get("server-timing") ?? "", /loop;dur/, value.slice(0, 20));
+    }
+  });
+
+  it("profiles requests through the TestClient the same way (no socket)", async () => {
+    const response = await new TestClient(app).get("/plain");
+    assert.match(response.header("server-timing") ?? "", /^app;dur=[\d.]+, total;dur=[\d.]+(, (validate|handler|serialize);dur=[\d.]+)*$/);
+  });
+});
+
+describe("sampling one request in N", () => {
+  it("measures time on the loop for every Nth request and leaves the async hooks off otherwise", async () => {
+    const app = new App({ logger: false, watchdog: { enabled: false, profile: { sampleEvery: 3 } } });
+    app.get("/", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return "ok";
+    });
+    const client = new TestClient(app);
+    const sampled: boolean[] = [];
+    for (let i = 0; i < 6; i++) sampled.push(/loop;dur/.test((await client.get("/")).header("server-timing") ?? ""));
+    assert.deepEqual(sampled, [false, false, true, false, false, true]);
+    const { loopTimer } = await import("../../src/watch/loop-time.js");
+    assert.equal(loopTimer.enabled, false);
+  });
+
+  it("turns off entirely with `profile: false`: no Server-Timing", async () => {
+    const app = new App({ logger: false, watchdog: { enabled: false, profile: false } });
+    app.get("/", () => "ok");
+    assert.equal((await new TestClient(app).get("/")).header("server-timing"), undefined);
+    const off = new App({ logger: false, watchdog: false });
+    off.get("/", () => "ok");
+    assert.equal((await new TestClient(off).get("/")).header("server-timing"), undefined);
+  });
+});
