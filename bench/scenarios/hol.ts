@@ -57,7 +57,7 @@ const iterations = Number(process.env[ITERATIONS_ENV] ?? 0);
 // Only the server processes have a role; in them, the only other threads importing this are pool threads.
 if (role === "loopwise" && (import.meta.main || !isMainThread)) {
   const { App } = await import("loopwise");
-  const app = new App({ logger: false, pool: process.env["EXP_NICE"] ? { niceIncrement: Number(process.env["EXP_NICE"]) } : undefined });
+  const app = new App({ logger: false });
   app.get("/health", () => ({ status: "ok" }));
   app.get("/block-thread", { lane: "thread" }, () => ({ x: burn(iterations) }));
   app.get("/block-loop", () => ({ x: burn(iterations) }));

@@ -21,7 +21,7 @@ const HELLO = { message: "Hello World" };
 // Only the server process has the variable; there, the only other threads importing this are pool threads.
 if (process.env[SERVER_ENV] === "1" && (import.meta.main || !isMainThread)) {
   const { App } = await import("loopwise");
-  const app = new App({ logger: false, pool: process.env["EXP_NICE"] ? { niceIncrement: Number(process.env["EXP_NICE"]) } : undefined });
+  const app = new App({ logger: false });
   app.get("/loop", () => HELLO);
   app.get("/thread", { lane: "thread" }, () => HELLO);
   if (import.meta.main && isMainThread) {

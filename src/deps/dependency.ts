@@ -1,3 +1,4 @@
+import { threadDependency, type ThreadDependency } from "../lanes/thread-dependency.js";
 import type { Request } from "../request.js";
 import type { Lane, ResponseSettings } from "../routing/route-options.js";
 import { compileBody, compileParams, type BodyValidator, type ParamValidator } from "../schema/index.js";
@@ -110,6 +111,8 @@ export interface DependencyCore {
   readonly securityScheme: SecurityScheme | undefined;
   /** The dependency first made from this core: what `app.dependencyOverrides` is usually keyed by. */
   origin: Dependency<unknown> | undefined;
+  /** For `lane: "thread"`: the function registered on the thread lane (pool threads find it by identity). */
+  readonly thread: ThreadDependency | undefined;
 }
 
 declare const valueType: unique symbol;
@@ -169,6 +172,7 @@ export function makeCore(fn: DependencyFunction, declaration: DependencyDeclarat
     subDependencies,
     securityScheme,
     origin: undefined,
+    thread: declaration.lane === "thread" ? threadDependency(fn, fn.name || "anonymous dependency") : undefined,
   };
 }
 

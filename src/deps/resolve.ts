@@ -88,9 +88,7 @@ export class DependencyResolver {
    * thread lane, which hooks in here; generators are set up here and their teardown registered.
    */
   async #call(core: DependencyCore, ctx: DependencyContextImpl): Promise<unknown> {
-    if (core.lane === "thread") {
-      throw new Error(`Dependency ${core.name} is declared for the thread lane, which is not available in this build`);
-    }
+    if (core.thread) return core.thread.run(ctx);
     const result = core.fn(ctx);
     if (isGenerator(result)) {
       const first = await result.next();

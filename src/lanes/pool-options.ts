@@ -25,7 +25,10 @@ export interface ThreadPoolOptions {
   idleTimeout?: number;
   /**
    * How much lower than the main thread's the OS priority of pool threads is (Unix nice, 0-19,
-   * default 10), so CPU-heavy thread-lane work cannot starve the event loop.
+   * default 5), so CPU-heavy thread-lane work cannot starve the event loop. Measured on one shared
+   * core (`npm run bench -- hol thread-overhead`): 0 let the pool's CPU work push `/health` p99
+   * to hundreds of ms; 10 starved the threads of CPU so much that the hop's cost doubled; 5 kept
+   * both low.
    */
   niceIncrement?: number;
   /** Grace in ms between a timeout and terminating a thread that did not stop (default 1000). */
@@ -68,7 +71,7 @@ export function resolvePoolOptions(options: ThreadPoolOptions = {}): ResolvedPoo
     queueLimit: integer("queueLimit", options.queueLimit, 1024, 0),
     timeout: integer("timeout", options.timeout, Infinity, 1),
     idleTimeout: integer("idleTimeout", options.idleTimeout, 30_000, 0),
-    niceIncrement: integer("niceIncrement", options.niceIncrement, 10, 0, 19),
+    niceIncrement: integer("niceIncrement", options.niceIncrement, 5, 0, 19),
     recycleAfter: integer("recycleAfter", options.recycleAfter, 1000, 0, 600_000),
   };
 }

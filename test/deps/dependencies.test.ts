@@ -215,10 +215,12 @@ describe("dependencies: the request around them", () => {
     assert.throws(() => app.post("/x", { body: z.object({}), deps: { fromForm } }, () => 1), /both a JSON body and form fields/);
   });
 
-  it("a dependency records its lane (loop by default) for the thread lane to pick up", () => {
+  it("a dependency records its lane (loop by default); a thread-lane one must live in a module pool threads can import", () => {
     assert.equal(depends(() => 1).lane, "loop");
-    assert.equal(depends(() => 1, { lane: "thread" }).lane, "thread");
-    assert.equal(depends({ lane: "thread" }, () => 1).lane, "thread");
+    // Pool threads import the registering module: a test file would run its tests there.
+    // (A thread-lane dependency declared in a fixture module runs: test/lanes/thread-route.test.ts.)
+    assert.throws(() => depends(() => 1, { lane: "thread" }), /registered in the test file/);
+    assert.throws(() => depends({ lane: "thread" }, () => 1), /registered in the test file/);
   });
 
   it("depends() refuses what is not a function or a dependency", () => {

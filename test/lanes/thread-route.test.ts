@@ -259,3 +259,21 @@ describe("thread lane: routes", () => {
     assert.ok(stats.waitTime.p99 >= stats.waitTime.p50);
   });
 });
+
+describe("thread lane: a dependency declared with depends(fn, { lane: \"thread\" })", () => {
+  it("runs on a pool thread while the handler stays on the loop", async () => {
+    await app.startup();
+    const client = new TestClient(app);
+    try {
+      const res = await client.get("/dep-on-thread", { query: { n: 21 } });
+      assert.equal(res.status, 200, res.text);
+      const body = res.json();
+      assert.equal(body.handlerThreadId, 0);
+      assert.notEqual(body.dependency.threadId, 0);
+      assert.equal(body.dependency.doubled, 42);
+    } finally {
+      await client.close();
+      await app.shutdown();
+    }
+  });
+});

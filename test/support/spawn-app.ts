@@ -31,7 +31,11 @@ export function spawnApp(modulePath: string, env: Record<string, string> = {}, a
       child.kill("SIGTERM");
     });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${modulePath} did not start in 30 s:\n${out}\n${err}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Never leave the child behind: a live child keeps the test process from exiting.
+      child.kill("SIGKILL");
+      reject(new Error(`${modulePath} did not start in 30 s:\n${out}\n${err}`));
+    }, 30_000);
     const onData = () => {
       const m = /serving .* on (http:\/\/[\d.:[\]a-f]+)/.exec(out);
       if (m) {
