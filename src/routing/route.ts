@@ -257,8 +257,7 @@ export class Route {
     // FastAPI parses a body without Content-Type as JSON; any other type is not a JSON model.
     if (contentType === undefined || isJsonContentType(contentType)) {
       const value = parseJsonBody(bytes);
-      const profile = req.context.profile;
-      if (profile !== undefined) profile.parseMs += performance.now() - started;
+      req.context.profile?.recordParse(started);
       return value;
     }
     throw new RequestValidationError([
@@ -274,8 +273,7 @@ export class Route {
   async #readForm(req: Request): Promise<Record<string, string | string[]>> {
     const started = performance.now();
     const fields = (await readRequestForm(req, this.#formOptions)).fields;
-    const profile = req.context.profile;
-    if (profile !== undefined) profile.parseMs += performance.now() - started;
+    req.context.profile?.recordParse(started);
     return fields;
   }
 

@@ -16,11 +16,11 @@ import type { RequestProfile } from "./request-profile.js";
  */
 export function serverTiming(profile: RequestProfile, now: number): string {
   let value = "total;dur=" + tenths(now - profile.startedAt);
-  if (profile.parseMs >= VISIBLE_MS) value += ", parse;dur=" + tenths(profile.parseMs);
-  if (profile.depsMs >= VISIBLE_MS) value += ", deps;dur=" + tenths(profile.depsMs);
-  if (profile.validateMs >= VISIBLE_MS) value += ", validate;dur=" + tenths(profile.validateMs);
-  if (profile.handlerMs >= VISIBLE_MS) value += ", handler;dur=" + tenths(profile.handlerMs);
-  if (profile.serializeMs >= VISIBLE_MS) value += ", serialize;dur=" + tenths(profile.serializeMs);
+  if (profile.parseUs >= VISIBLE_US) value += ", parse;dur=" + tenthsOfMicros(profile.parseUs);
+  if (profile.depsUs >= VISIBLE_US) value += ", deps;dur=" + tenthsOfMicros(profile.depsUs);
+  if (profile.validateUs >= VISIBLE_US) value += ", validate;dur=" + tenthsOfMicros(profile.validateUs);
+  if (profile.handlerUs >= VISIBLE_US) value += ", handler;dur=" + tenthsOfMicros(profile.handlerUs);
+  if (profile.serializeUs >= VISIBLE_US) value += ", serialize;dur=" + tenthsOfMicros(profile.serializeUs);
   if (profile.calls === undefined && !profile.sampled) return value;
   const summary = summarizeProfile(profile, now);
   const outbound = summary.outbound;
@@ -32,15 +32,19 @@ export function serverTiming(profile: RequestProfile, now: number): string {
   return value;
 }
 
-/** Phases shorter than this would print as `dur=0`. */
-const VISIBLE_MS = 0.05;
+/** Phases shorter than this (µs) would print as `dur=0`. */
+const VISIBLE_US = 50;
 
 /**
  * Milliseconds to one decimal, written from integers: turning a fractional double into text is
  * several times slower than turning small integers into text, and this runs on every response.
  */
 function tenths(ms: number): string {
-  const count = Math.round(ms * 10);
+  return tenthsOfMicros(Math.round(ms * 1000));
+}
+
+function tenthsOfMicros(us: number): string {
+  const count = Math.round(us / 100);
   if (!(count >= 0)) return "0";
   const whole = Math.floor(count / 10);
   const tenth = count - whole * 10;

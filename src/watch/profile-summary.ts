@@ -66,11 +66,11 @@ export function round1(ms: number): number {
 export function summarizeProfile(profile: RequestProfile, now: number = profile.endedAt || performance.now()): ProfileSummary {
   const wall = now - profile.startedAt;
   const phases: ProfileSummary["phases"] = {};
-  if (profile.parseMs > 0) phases.parse = round1(profile.parseMs);
-  if (profile.depsMs >= 0) phases.deps = round1(profile.depsMs);
-  if (profile.validateMs >= 0) phases.validate = round1(profile.validateMs);
-  if (profile.handlerMs >= 0) phases.handler = round1(profile.handlerMs);
-  if (profile.serializeMs >= 0) phases.serialize = round1(profile.serializeMs);
+  if (profile.parseUs > 0) phases.parse = round1(profile.parseUs / 1000);
+  if (profile.depsUs >= 0) phases.deps = round1(profile.depsUs / 1000);
+  if (profile.validateUs >= 0) phases.validate = round1(profile.validateUs / 1000);
+  if (profile.handlerUs >= 0) phases.handler = round1(profile.handlerUs / 1000);
+  if (profile.serializeUs >= 0) phases.serialize = round1(profile.serializeUs / 1000);
   const summary: ProfileSummary = { wallMs: round1(wall), phases };
   if (profile.sampled) {
     const onLoop = Math.min(profile.onLoopMs, wall);

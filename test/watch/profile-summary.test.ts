@@ -61,7 +61,7 @@ describe("request profile: outbound calls and their overlap", () => {
 
   it("records phases from the route's timestamps, parsing apart from validation", () => {
     const profile = new RequestProfile(0, false, {});
-    profile.parseMs = 2;
+    profile.parseUs = 2000;
     profile.recordPhases(10, 15, 20, 70, 71);
     profile.endedAt = 72;
     assert.deepEqual(summarizeProfile(profile).phases, { parse: 2, deps: 5, validate: 3, handler: 50, serialize: 1 });
