@@ -29,7 +29,9 @@ if (status === 0) {
     "--import",
     "tsx",
     "--test",
-    "--test-concurrency=2",
+    // One file at a time: several suites load the machine on purpose (workers, pools, floods),
+    // and two of them side by side on 2 cores made timing-sensitive assertions flaky.
+    "--test-concurrency=1",
     "--test-timeout=120000",
     "--test-reporter=spec",
     ...files,
