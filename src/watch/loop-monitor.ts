@@ -21,9 +21,10 @@ const HISTORY = 180;
  * Process-level event-loop health: how late a 20 ms probe timer fires, recorded into a
  * histogram read and reset every second into a history (the dashboard's chart, the metrics) and
  * added to a lifetime one, event-loop utilization per window, and the current lag for load
- * shedding. One `unref()`'d timer does all of it: `monitorEventLoopDelay` (two of them, at its
- * usual 10 ms resolution) measured several µs of main-thread CPU per request under load here,
- * more than the rest of the per-request profile.
+ * shedding. One `unref()`'d timer does all of it: two `monitorEventLoopDelay` histograms at
+ * its usual 10 ms resolution looked costly under load here (a few µs of main-thread CPU per
+ * request, within the noise of the machine), and a 20 ms probe is precise enough for a
+ * per-second chart, percentiles and shedding.
  */
 export class LoopMonitor {
   readonly #window: RecordableHistogram = createHistogram();

@@ -82,7 +82,7 @@ export function createMetricsRegistry(source: MetricsSource): Registry {
   };
 
   add(
-    new ComputedMetric("loopwise_event_loop_delay_seconds", "Event-loop delay since start (monitorEventLoopDelay).", "summary", (): Sample[] => {
+    new ComputedMetric("loopwise_event_loop_delay_seconds", "Event-loop delay since start: how late a 20 ms probe timer fired.", "summary", (): Sample[] => {
       const loop = source.loop();
       if (loop === undefined) return [];
       const life = loop.lifetime();

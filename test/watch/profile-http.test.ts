@@ -7,7 +7,7 @@ import { App, depends, processTime, type DashboardState } from "../../src/index.
 import { TestClient } from "../../src/testing/index.js";
 
 /** A local upstream: answers `/hold` only when released, everything else after 20 ms. */
-function upstream(): Promise<{ url: string; release: () => void; close: () => Promise<void> }> {
+function upstream(): Promise<{ url: string; holding: () => number; release: () => void; close: () => Promise<void> }> {
   const held: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     const answer = (): void => void res.end("ok");
@@ -18,6 +18,7 @@ function upstream(): Promise<{ url: string; release: () => void; close: () => Pr
     server.listen(0, "127.0.0.1", () =>
       resolve({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        holding: () => held.length,
         release: () => held.splice(0).forEach((answer) => answer()),
         close: () => new Promise((done) => (server.closeAllConnections(), server.close(() => done()))),
       }),
@@ -100,15 +101,14 @@ describe("the always-on request profile, over HTTP", () => {
 
   it("lists requests in flight with the call they are waiting for", async () => {
     const pending = fetch(`${url}/held`);
-    let state: DashboardState | undefined;
-    for (let i = 0; i < 100 && !state?.inFlight.some((r) => r.outbound); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      state = (await (await fetch(`${url}/_loopwise/state`)).json()) as DashboardState;
-    }
-    const entry = state!.inFlight.find((r) => r.route === "/held");
-    assert.ok(entry?.outbound, JSON.stringify(state?.inFlight));
+    // Once the upstream holds the call, the request is waiting for it.
+    for (let i = 0; i < 500 && api.holding() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(api.holding(), 1, "the request reached the upstream");
+    const state = (await (await fetch(`${url}/_loopwise/state`)).json()) as DashboardState;
+    const entry = state.inFlight.find((r) => r.route === "/held");
+    assert.ok(entry?.outbound, JSON.stringify(state.inFlight));
     assert.deepEqual({ method: entry.outbound.method, url: entry.outbound.url }, { method: "GET", url: `${api.url}/hold` });
-    assert.ok(!state!.inFlight.some((r) => r.route.startsWith("/_loopwise")), "the dashboard does not list itself");
+    assert.ok(!state.inFlight.some((r) => r.route.startsWith("/_loopwise")), "the dashboard does not list itself");
     api.release();
     assert.equal(await (await pending).json(), "ok");
     assert.equal(app.watch!.inFlightCount, 0);
