@@ -2,32 +2,17 @@
  * `npm start`: runs the S1 server, fires the six-request experiment at it, prints what happened,
  * and keeps the server running for you to try with curl.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDemoApp } from "../shared/start-demo-app.js";
 import { fireTogether, renderTimeline } from "./experiment.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const seconds = process.env["S1_SECONDS"] ?? "2";
 const port = process.env["PORT"] ?? "8000";
 
-const server = spawn(process.execPath, [...process.execArgv, path.join(here, "app.ts")], {
-  env: { ...process.env, S1_SECONDS: seconds, PORT: port, LOG_LEVEL: "warn" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-process.on("exit", () => server.kill("SIGTERM"));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
-
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    await fetch(`${base}/healthcheck`);
-    break;
-  } catch {
-    if (i > 100) throw new Error(`the S1 server did not start on ${base}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { base } = await startDemoApp(path.join(here, "app.ts"), port, { S1_SECONDS: seconds });
 
 console.log(`\nS1: six requests at once, each route waits ${seconds} s.  ░ queued  █ being processed\n`);
 console.log("1) only non-blocking awaits (/ ×5 and /healthcheck): all are served at once");

@@ -2,9 +2,9 @@
  * The S2 demo: starts a fake upstream (UPSTREAM_DELAY_MS, default 1000) and the app, then for
  * each variant fires two requests and a /healthcheck at once and prints what happened.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDemoApp } from "../shared/start-demo-app.js";
 import { fireTogether, renderTimeline } from "../s1-blocking/experiment.js";
 import { startFakeUpstream } from "./upstream.js";
 
@@ -13,22 +13,7 @@ const delayMs = Number(process.env["UPSTREAM_DELAY_MS"] ?? 1000);
 const port = process.env["PORT"] ?? "8000";
 const upstream = await startFakeUpstream({ delayMs });
 
-const server = spawn(process.execPath, [...process.execArgv, path.join(here, "app.ts")], {
-  env: { ...process.env, UPSTREAM_URL: upstream.url, PORT: port, LOG_LEVEL: "warn" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-process.on("exit", () => server.kill("SIGTERM"));
-
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    await fetch(`${base}/healthcheck`);
-    break;
-  } catch {
-    if (i > 100) throw new Error(`the S2 app did not start on ${base}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { base } = await startDemoApp(path.join(here, "app.ts"), port, { UPSTREAM_URL: upstream.url });
 
 console.log(`\nS2: each request calls an upstream twice in a row; each call takes ${delayMs} ms.  ░ queued  █ being processed\n`);
 for (const [title, route] of [

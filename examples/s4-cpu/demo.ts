@@ -3,28 +3,13 @@
  * and for the inline version (the event loop). On a machine with two free cores, two task
  * requests take about as long as one; two inline ones take twice as long, one after the other.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDemoApp } from "../shared/start-demo-app.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const port = process.env["PORT"] ?? "8000";
-const server = spawn(process.execPath, [...process.execArgv, path.join(here, "app.ts")], {
-  env: { ...process.env, PORT: port, LOG_LEVEL: "warn" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-process.on("exit", () => server.kill("SIGTERM"));
-
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    await fetch(`${base}/healthcheck`);
-    break;
-  } catch {
-    if (i > 100) throw new Error(`the S4 app did not start on ${base}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { base } = await startDemoApp(path.join(here, "app.ts"), port);
 
 const body = new TextEncoder().encode("a picture, say");
 async function timed(route: string, count: number): Promise<number> {
