@@ -18,7 +18,7 @@ function openRequest(port: number, path: string): Promise<net.Socket> {
 }
 
 async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -40,6 +40,20 @@ describe("thread lane: failure modes", () => {
   });
 
   const threadId = async () => (await client.get("/thread-id")).json().threadId as number;
+
+  /**
+   * Waits until both pool threads have served a call. A thread replaced by an earlier test loads
+   * the runtime and the app module on its first call; a call whose timeout passes during that
+   * load is (rightly) skipped as cancelled, so a test about a *running* handler warms them first.
+   */
+  async function warmThreads(): Promise<void> {
+    await eventually(() => app.pool.stats().threads === 2 && app.pool.stats().busy === 0, "two idle threads");
+    const seen = new Set<number>();
+    for (let round = 0; round < 50 && seen.size < 2; round++) {
+      for (const id of await Promise.all([threadId(), threadId()])) seen.add(id);
+    }
+    assert.equal(seen.size, 2, "both pool threads answered");
+  }
 
   it("fails only the request whose thread crashed (uncaught error), with a 500, and replaces the thread", async () => {
     const res = await client.get("/throw-later");
@@ -63,6 +77,7 @@ describe("thread lane: failure modes", () => {
   });
 
   it("answers 504 when a handler outlives its timeout, and recycles threads that do not stop", async () => {
+    await warmThreads();
     const [a, b] = await Promise.all([client.get("/hang"), client.get("/hang")]);
     for (const res of [a, b]) {
       assert.equal(res.status, 504);
@@ -75,6 +90,7 @@ describe("thread lane: failure modes", () => {
   });
 
   it("fires the handler's AbortSignal on a timeout, so cooperative code stops by itself", async () => {
+    await warmThreads();
     const res = await client.get("/cooperative");
     assert.equal(res.status, 504);
     await events.until((event) => event["event"] === "cooperative-aborted");
