@@ -37,8 +37,9 @@ async function universitiesOf(country: string): Promise<University[]> {
 export const app = new App({
   title: "S3: sequential vs concurrent awaits",
   logger: { level: process.env["LOG_LEVEL"] ?? "info" },
-  // Let any client ask for the sampled profile (time on the loop vs waiting): fine for a demo.
-  watchdog: { profile: { header: true } },
+  // Let any client ask for the sampled profile (time on the loop vs waiting), and show every
+  // profile as Server-Timing even outside `loopwise dev`: fine for a demo.
+  watchdog: { profile: { header: true, serverTiming: true } },
 });
 
 app.get("/universities", async () => {

@@ -1,8 +1,9 @@
 import { threadDependency, type ThreadDependency } from "../lanes/thread-dependency.js";
 import type { Request } from "../request.js";
+import type { ParameterOptions, ParameterValues } from "../params/parameter-options.js";
 import type { Lane, ResponseSettings } from "../routing/route-options.js";
 import { compileBody, compileParams, type BodyValidator, type ParamValidator } from "../schema/index.js";
-import type { Infer, InferShape, Schema, Shape } from "../schema/types.js";
+import type { InferShape } from "../schema/types.js";
 import type { SecurityScheme } from "../security/scheme.js";
 import type { SecurityScopes } from "./security-scopes.js";
 
@@ -10,16 +11,7 @@ import type { SecurityScopes } from "./security-scopes.js";
 export type DependencyMap = Record<string, Dependency<any>>;
 
 /** What a dependency declares: its own request parameters, its sub-dependencies, and how it runs. */
-export interface DependencyDeclaration {
-  path?: Shape;
-  query?: Shape;
-  /** Header names are matched case-insensitively; `x_token` reads `x-token`. */
-  headers?: Shape;
-  cookies?: Shape;
-  /** The request's JSON body (the same body the route reads; each schema validates it whole). */
-  body?: Schema;
-  /** Fields of an `application/x-www-form-urlencoded` body. */
-  form?: Shape;
+export interface DependencyDeclaration extends ParameterOptions {
   /** Sub-dependencies whose values this dependency receives under `deps`. */
   deps?: DependencyMap;
   /** Sub-dependencies run for their effect only, before `deps`. */
@@ -52,13 +44,8 @@ export type DependencyValue<D> = D extends Dependency<infer T> ? T : never;
 export type DependencyValues<D> = D extends DependencyMap ? { [K in keyof D]: DependencyValue<D[K]> } : {};
 
 /** What a dependency function receives: its validated parameters, its sub-dependencies, the request. */
-export interface DependencyContext<O extends DependencyDeclaration = {}> {
+export interface DependencyContext<O extends DependencyDeclaration = {}> extends ParameterValues<O> {
   path: InferShape<O["path"]>;
-  query: InferShape<O["query"]>;
-  headers: InferShape<O["headers"]>;
-  cookies: InferShape<O["cookies"]>;
-  body: O["body"] extends Schema ? Infer<O["body"]> : undefined;
-  form: InferShape<O["form"]>;
   deps: DependencyValues<O["deps"]>;
   req: Request;
   /** Status, headers and cookies of the response being built (shared with the handler). */

@@ -1,28 +1,19 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Request } from "../request.js";
 import type { Response } from "../responses/response.js";
-import type { Infer, InferShape, Schema, Shape } from "../schema/types.js";
+import type { InferShape, Schema } from "../schema/types.js";
 import type { FilesShape, InferFiles } from "../multipart/file-params.js";
 import type { UploadLimits } from "../multipart/limits.js";
 import type { SSEOptions } from "../responses/sse.js";
 import type { Dependency, DependencyMap, DependencyValues } from "../deps/dependency.js";
 import type { ThreadPoolOptions } from "../lanes/pool-options.js";
+import type { ParameterOptions, ParameterValues } from "../params/parameter-options.js";
 
 /** Where a route's handler runs: on the event loop, or on the worker-thread pool. */
 export type Lane = "loop" | "thread";
 
 /** What a route declares besides its path and handler. */
-export interface RouteOptions {
-  /** Path parameters; undeclared `{names}` of the path are strings. */
-  path?: Shape;
-  query?: Shape;
-  /** Header names are matched case-insensitively; `x_token` and `xToken` read `x-token`. */
-  headers?: Shape;
-  cookies?: Shape;
-  /** A JSON body (`application/json`, `application/*+json`). */
-  body?: Schema;
-  /** Fields of an `application/x-www-form-urlencoded` (or multipart) body. */
-  form?: Shape;
+export interface RouteOptions extends ParameterOptions {
   /** Files of a `multipart/form-data` body: `uploadFile()`, `uploadFiles()`, optional or not. */
   files?: FilesShape;
   /** Limits of a multipart body (sizes, counts, spooling threshold); each answers 413 when exceeded. */
@@ -86,13 +77,8 @@ export interface ResponseSettings {
 }
 
 /** What a handler receives: validated, typed parameters and the request. */
-export interface HandlerContext<P extends string = string, O extends RouteOptions = RouteOptions> {
+export interface HandlerContext<P extends string = string, O extends RouteOptions = RouteOptions> extends ParameterValues<O> {
   path: PathValues<P, O>;
-  query: InferShape<O["query"]>;
-  headers: InferShape<O["headers"]>;
-  cookies: InferShape<O["cookies"]>;
-  body: O["body"] extends Schema ? Infer<O["body"]> : undefined;
-  form: InferShape<O["form"]>;
   /** Uploaded files, by the names declared in `files`. */
   files: InferFiles<O["files"]>;
   /** Resolved dependencies. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
-import { WebSocketDisconnect } from "../websocket/close-codes.js";
+import type { WebSocketDisconnect } from "../websocket/close-codes.js";
+import { MessageQueue } from "../websocket/message-queue.js";
 
 /** The connection was refused before it opened: the HTTP response the server sent instead. */
 export class WebSocketDenied extends Error {
@@ -34,25 +35,17 @@ export class WebSocketDenied extends Error {
  */
 export class TestWebSocket {
   readonly #ws: WebSocket;
-  readonly #queue: (string | Buffer)[] = [];
-  readonly #waiters: { resolve: (m: string | Buffer) => void; reject: (e: unknown) => void }[] = [];
-  #closeInfo: { code: number; reason: string } | undefined;
+  readonly #messages = new MessageQueue();
   readonly #closed: Promise<{ code: number; reason: string }>;
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
-    ws.on("message", (data, isBinary) => {
-      const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      const message = isBinary ? buffer : buffer.toString("utf8");
-      const waiter = this.#waiters.shift();
-      if (waiter) waiter.resolve(message);
-      else this.#queue.push(message);
-    });
+    ws.on("message", (data, isBinary) => this.#messages.push(data, isBinary));
     this.#closed = new Promise((resolve) => {
       ws.on("close", (code, reason) => {
-        this.#closeInfo = { code, reason: reason.toString("utf8") };
-        for (const waiter of this.#waiters.splice(0)) waiter.reject(new WebSocketDisconnect(code, this.#closeInfo.reason));
-        resolve(this.#closeInfo);
+        const info = { code, reason: reason.toString("utf8") };
+        this.#messages.close(info.code, info.reason);
+        resolve(info);
       });
     });
     ws.on("error", () => undefined);
@@ -95,27 +88,22 @@ export class TestWebSocket {
 
   /** The next message; throws {@link WebSocketDisconnect} once the server has closed. */
   receive(): Promise<string | Buffer> {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (this.#closeInfo) return Promise.reject(new WebSocketDisconnect(this.#closeInfo.code, this.#closeInfo.reason));
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#messages.receive();
   }
 
   /** The next message as text. */
-  async receiveText(): Promise<string> {
-    const message = await this.receive();
-    return typeof message === "string" ? message : message.toString("utf8");
+  receiveText(): Promise<string> {
+    return this.#messages.receiveText();
   }
 
   /** The next message as bytes. */
-  async receiveBytes(): Promise<Buffer> {
-    const message = await this.receive();
-    return typeof message === "string" ? Buffer.from(message) : message;
+  receiveBytes(): Promise<Buffer> {
+    return this.#messages.receiveBytes();
   }
 
   /** The next message parsed as JSON. */
-  async receiveJson<T = any>(): Promise<T> {
-    return JSON.parse(await this.receiveText()) as T;
+  receiveJson<T = any>(): Promise<T> {
+    return this.#messages.receiveJson<T>();
   }
 
   /** Closes (default 1000) and waits for the server's answer. */

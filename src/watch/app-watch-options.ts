@@ -13,7 +13,12 @@ export interface ProfileOptions {
   header?: string | boolean;
   /** Also sample one request in N. Default 0: none. */
   sampleEvery?: number;
-  /** Add the profile to responses as `Server-Timing`. Default true. */
+  /**
+   * Add the profile to responses as `Server-Timing`. Default: on in development, off otherwise.
+   * In production the header tells every client how long your code, your dependencies and your
+   * upstream calls took (a timing side channel), and costs bytes and header checks on every
+   * response; turn it on when you want browsers or a proxy to see it.
+   */
   serverTiming?: boolean;
 }
 
@@ -97,7 +102,7 @@ function resolveProfile(options: ProfileOptions, dev: boolean) {
   if (!Number.isInteger(sampleEvery) || sampleEvery < 0) {
     throw new RangeError(`watchdog.profile.sampleEvery must be a whole number (0: off), got ${String(sampleEvery)}`);
   }
-  return { headerName, sampleEvery, serverTiming: options.serverTiming ?? true };
+  return { headerName, sampleEvery, serverTiming: options.serverTiming ?? dev };
 }
 
 function resolveDashboard(options: DashboardOptions, dev: boolean) {

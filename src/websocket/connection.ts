@@ -3,9 +3,9 @@ import type { Duplex } from "node:stream";
 import type { WebSocket as WsSocket, WebSocketServer } from "ws";
 import type { Request } from "../request.js";
 import { WS_1000_NORMAL_CLOSURE, WS_1006_ABNORMAL_CLOSURE, WebSocketDisconnect } from "./close-codes.js";
+import { MessageQueue, type WebSocketMessage } from "./message-queue.js";
 
-/** A message received: text frames arrive as strings, binary frames as Buffers. */
-export type WebSocketMessage = string | Buffer;
+export type { WebSocketMessage } from "./message-queue.js";
 
 /** Options of {@link WebSocketConnection.accept}. */
 export interface AcceptOptions {
@@ -55,9 +55,18 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   readonly #upgrade: UpgradeContext;
   #state: "connecting" | "open" | "closed" = "connecting";
   #ws: WsSocket | undefined;
-  readonly #queue: WebSocketMessage[] = [];
-  readonly #waiters: { resolve: (m: WebSocketMessage) => void; reject: (e: unknown) => void }[] = [];
-  #closeInfo: { code: number; reason: string } | undefined;
+  readonly #messages = new MessageQueue({
+    refuse: () => (this.#state === "connecting" ? new Error("Call accept() before receiving") : undefined),
+    backpressure: {
+      highWaterMark: QUEUE_HIGH,
+      pause: () => {
+        if (this.#ws && !this.#ws.isPaused) this.#ws.pause();
+      },
+      resume: () => {
+        if (this.#ws?.isPaused) this.#ws.resume();
+      },
+    },
+  });
   #refusal: { code: number; reason: string } | undefined;
   #resolveClosed!: (info: { code: number; reason: string }) => void;
   readonly #closed: Promise<{ code: number; reason: string }>;
@@ -123,7 +132,7 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
       ws.send(data, (error) => {
         if (settled) return;
         settled = true;
-        if (error) reject(new WebSocketDisconnect(this.#closeInfo?.code ?? WS_1006_ABNORMAL_CLOSURE, this.#closeInfo?.reason ?? ""));
+        if (error) reject(this.#disconnect());
         else resolve();
       });
       if (!settled && ws.bufferedAmount < SEND_HIGH) {
@@ -140,31 +149,22 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
 
   /** The next message; throws {@link WebSocketDisconnect} once the connection is closed. */
   receive(): Promise<WebSocketMessage> {
-    if (this.#state === "connecting") return Promise.reject(new Error("Call accept() before receiving"));
-    const queued = this.#queue.shift();
-    if (queued !== undefined) {
-      if (this.#queue.length < QUEUE_HIGH / 2 && this.#ws?.isPaused) this.#ws.resume();
-      return Promise.resolve(queued);
-    }
-    if (this.#closeInfo) return Promise.reject(new WebSocketDisconnect(this.#closeInfo.code, this.#closeInfo.reason));
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#messages.receive();
   }
 
   /** The next message as text (a binary message is decoded as UTF-8). */
-  async receiveText(): Promise<string> {
-    const message = await this.receive();
-    return typeof message === "string" ? message : message.toString("utf8");
+  receiveText(): Promise<string> {
+    return this.#messages.receiveText();
   }
 
   /** The next message as bytes (a text message is encoded as UTF-8). */
-  async receiveBytes(): Promise<Buffer> {
-    const message = await this.receive();
-    return typeof message === "string" ? Buffer.from(message) : message;
+  receiveBytes(): Promise<Buffer> {
+    return this.#messages.receiveBytes();
   }
 
   /** The next message parsed as JSON. */
-  async receiveJson<T = unknown>(): Promise<T> {
-    return JSON.parse(await this.receiveText()) as T;
+  receiveJson<T = unknown>(): Promise<T> {
+    return this.#messages.receiveJson<T>();
   }
 
   /** Messages until the connection closes (then the loop ends, without an error). */
@@ -201,21 +201,21 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   #openSocket(action: string): WsSocket {
     if (this.#state === "connecting") throw new Error(`Call accept() before you ${action}`);
     if (this.#state === "closed" || !this.#ws || this.#ws.readyState !== this.#ws.OPEN) {
-      throw new WebSocketDisconnect(this.#closeInfo?.code ?? WS_1006_ABNORMAL_CLOSURE, this.#closeInfo?.reason ?? "");
+      throw this.#disconnect();
     }
     return this.#ws;
+  }
+
+  /** The error for using a connection that is gone: its close code, or 1006 if it never closed cleanly. */
+  #disconnect(): WebSocketDisconnect {
+    const info = this.#messages.closeInfo;
+    return new WebSocketDisconnect(info?.code ?? WS_1006_ABNORMAL_CLOSURE, info?.reason ?? "");
   }
 
   #attach(ws: WsSocket): void {
     this.#ws = ws;
     this.#state = "open";
-    ws.on("message", (data, isBinary) => {
-      const message: WebSocketMessage = isBinary ? toBuffer(data) : toBuffer(data).toString("utf8");
-      const waiter = this.#waiters.shift();
-      if (waiter) return waiter.resolve(message);
-      this.#queue.push(message);
-      if (this.#queue.length >= QUEUE_HIGH && !ws.isPaused) ws.pause();
-    });
+    ws.on("message", (data, isBinary) => this.#messages.push(data, isBinary));
     ws.on("pong", () => {
       this.#alive = true;
     });
@@ -238,16 +238,9 @@ export class WebSocketConnection implements AsyncIterable<WebSocketMessage> {
   #finish(code: number, reason: string): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    this.#closeInfo = { code, reason };
     clearInterval(this.#pingTimer);
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new WebSocketDisconnect(code, reason));
+    this.#messages.close(code, reason);
     this.#abort.abort(new WebSocketDisconnect(code, reason));
     this.#resolveClosed({ code, reason });
   }
-}
-
-function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }

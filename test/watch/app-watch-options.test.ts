@@ -12,17 +12,20 @@ describe("the app's watchdog options", () => {
     assert.equal(isDevelopment({}), false);
   });
 
-  it("defaults: 250 ms in production, 100 ms in development, where the dashboard and the profile header are on", () => {
+  it("defaults: 250 ms in production, 100 ms in development, where the dashboard, the profile header and Server-Timing are on", () => {
     assert.equal(resolveWatchdogSettings({ dev: false }).thresholdMs, 250);
     assert.equal(resolveWatchdogSettings({ dev: true }).thresholdMs, 100);
     const production = resolveAppWatchSettings({ dev: false });
     assert.equal(production.dashboard, null);
     assert.equal(production.metrics, null);
     assert.equal(production.shed, null);
-    assert.deepEqual(production.profile, { headerName: null, sampleEvery: 0, serverTiming: true });
+    assert.deepEqual(production.profile, { headerName: null, sampleEvery: 0, serverTiming: false });
     const dev = resolveAppWatchSettings({ dev: true });
     assert.deepEqual(dev.dashboard, { path: "/_loopwise", auth: undefined });
     assert.equal(dev.profile?.headerName, "x-loopwise-profile");
+    assert.equal(dev.profile?.serverTiming, true);
+    assert.equal(resolveAppWatchSettings({ dev: false, profile: { serverTiming: true } }).profile?.serverTiming, true);
+    assert.equal(resolveAppWatchSettings({ dev: true, profile: { serverTiming: false } }).profile?.serverTiming, false);
     assert.equal(resolveAppWatchSettings({ profile: false }).profile, null);
     assert.deepEqual(resolveAppWatchSettings({ metrics: true }).metrics, { path: "/metrics" });
     assert.equal(resolveAppWatchSettings({ profile: { header: "X-Trace-Me" } }).profile?.headerName, "x-trace-me");

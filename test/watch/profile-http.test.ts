@@ -43,7 +43,7 @@ describe("the always-on request profile, over HTTP", () => {
     const probe = await upstream();
     closedPort = probe.url;
     await probe.close();
-    app = new App({ logger: false, watchdog: { enabled: false, dashboard: { auth: () => true }, profile: { header: true, sampleEvery: 0 } } });
+    app = new App({ logger: false, watchdog: { enabled: false, dashboard: { auth: () => true }, profile: { header: true, sampleEvery: 0, serverTiming: true } } });
     app.use(processTime());
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const user = depends({ headers: { x_user: z.string() } }, async ({ headers }) => {
@@ -131,7 +131,7 @@ describe("the always-on request profile, over HTTP", () => {
 
 describe("sampling one request in N", () => {
   it("measures time on the loop for every Nth request and leaves the async hooks off otherwise", async () => {
-    const app = new App({ logger: false, watchdog: { enabled: false, profile: { sampleEvery: 3 } } });
+    const app = new App({ logger: false, watchdog: { enabled: false, profile: { sampleEvery: 3, serverTiming: true } } });
     app.get("/", async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return "ok";
@@ -142,6 +142,16 @@ describe("sampling one request in N", () => {
     assert.deepEqual(sampled, [false, false, true, false, false, true]);
     const { loopTimer } = await import("../../src/watch/loop-time.js");
     assert.equal(loopTimer.enabled, false);
+  });
+
+  it("sends Server-Timing by default in development only; the profile is kept either way", async () => {
+    const production = new App({ logger: false, watchdog: { enabled: false, dev: false } });
+    production.get("/", () => "ok");
+    assert.equal((await new TestClient(production).get("/")).header("server-timing"), undefined);
+    assert.equal(production.watch?.routeStats().next().value?.count, 1, "the request was still profiled and counted");
+    const dev = new App({ logger: false, watchdog: { enabled: false, dev: true } });
+    dev.get("/", () => "ok");
+    assert.match((await new TestClient(dev).get("/")).header("server-timing") ?? "", /^total;dur=[\d.]+/);
   });
 
   it("turns off entirely with `profile: false`: no Server-Timing", async () => {
