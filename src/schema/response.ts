@@ -20,12 +20,13 @@ export interface ResponseCompiler<T = unknown> {
 const RESPONSE_LOC = ["response"] as const;
 
 /**
- * Whether responses use generated serializers: no. bench/micro/serializer.ts on Node 24.21 shows
- * them faster only until the text is encoded for the socket (their concatenated rope strings
- * must then be flattened; JSON.stringify writes one flat string): with the encode included,
- * JSON.stringify was ahead on `{message}`, on an Item and on a list of 50 Items.
+ * Whether responses use generated serializers: yes. In isolation (bench/micro/serializer.ts)
+ * JSON.stringify looks as fast once the text is encoded, but inside a serving process it is not:
+ * profiles of bench/micro/same-process.ts post put JSON.stringify of the Item at ~3 µs per
+ * response and the generated serializer at ~1 µs, and two apps side by side in one process,
+ * differing only in this, measured 71.7 vs 68.4 µs of CPU per request (median of 12 rounds).
  */
-const USE_COMPILED_SERIALIZER = false;
+const USE_COMPILED_SERIALIZER = true;
 
 /** JSON text as JSON.stringify writes it, with `null` for a value JSON cannot express (undefined). */
 const stringify: Serializer = (value) => JSON.stringify(value) ?? "null";
@@ -55,9 +56,9 @@ class CompiledResponse implements ResponseCompiler {
 }
 
 /**
- * Compiles a response schema once, at route registration: a validator, and the serializer
- * (`JSON.stringify`, which measured faster on Node 24 than a serializer generated from the
- * schema; see {@link USE_COMPILED_SERIALIZER}).
+ * Compiles a response schema once, at route registration: a validator, and a serializer
+ * generated from the schema's output JSON Schema (falling back to `JSON.stringify` for what it
+ * cannot specialise; see {@link USE_COMPILED_SERIALIZER}).
  *
  * @example
  * const response = compileResponse(z.object({ name: z.string(), tags: z.array(z.string()).default([]) }));

@@ -101,10 +101,20 @@ function readOutbound(view: Int32Array, bytes: Uint8Array, base: number, epoch: 
   return null;
 }
 
+/** Written in place of a control character: these texts end up on a terminal. */
+const QUESTION_MARK = 63;
+
+/**
+ * The text of a slot. The main thread copies texts in raw (a native Latin-1 write, which keeps
+ * the low byte of any wider character), so control characters are replaced here, off the hot path.
+ */
 function latin1(bytes: Uint8Array, intIndex: number, length: number): string {
   const start = intIndex * Int32Array.BYTES_PER_ELEMENT;
   const count = Math.min(Math.max(length, 0), TEXT_BYTES);
   let text = "";
-  for (let i = 0; i < count; i++) text += String.fromCharCode(bytes[start + i]!);
+  for (let i = 0; i < count; i++) {
+    const byte = bytes[start + i]!;
+    text += String.fromCharCode(byte < 32 || (byte >= 127 && byte < 160) ? QUESTION_MARK : byte);
+  }
   return text;
 }

@@ -3,18 +3,18 @@ import { HEADER, HEADER_INTS, SLOT, SLOT_INTS, TEXT_BYTES, inFlightBufferSize } 
 import { monotonicMs } from "./shared-layout.js";
 
 const DEFAULT_SLOTS = 256;
-/** Written in place of a character outside Latin-1: the table is for reading, not for parsing. */
-const QUESTION_MARK = 63;
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+const BEYOND_LATIN1_ALL = /[^\u0000-\u00ff]/g;
 
 /**
  * The process's table of requests in flight: a JavaScript array (for the dashboard) mirrored in
  * shared memory (for the watchdog thread, which must be able to list them while the loop is
- * stuck). Entering costs a free-list pop and a few stores; the texts are copied byte by byte.
+ * stuck). Entering costs a free-list pop, a few stores and a native copy of the texts.
  */
 export class InFlightTable {
   readonly buffer: SharedArrayBuffer;
   readonly #view: Int32Array;
-  readonly #bytes: Uint8Array;
+  readonly #bytes: Buffer;
   readonly #contexts: (RequestContext | undefined)[];
   readonly #free: Int32Array;
   #freeCount: number;
@@ -22,7 +22,7 @@ export class InFlightTable {
   constructor(slots = DEFAULT_SLOTS) {
     this.buffer = new SharedArrayBuffer(inFlightBufferSize(slots));
     this.#view = new Int32Array(this.buffer);
-    this.#bytes = new Uint8Array(this.buffer);
+    this.#bytes = Buffer.from(this.buffer);
     new Float64Array(this.buffer, 0, 1)[0] = monotonicMs() - performance.now();
     Atomics.store(this.#view, HEADER.slotCount, slots);
     this.#contexts = new Array<RequestContext | undefined>(slots).fill(undefined);
@@ -88,21 +88,22 @@ export class InFlightTable {
     return Atomics.load(this.#view, HEADER.overflow);
   }
 
-  /** Writes `first second` as Latin-1 bytes at an Int32 index; returns the byte length. */
+  /**
+   * Writes `first second` as Latin-1 bytes at an Int32 index; returns the byte length. A native
+   * write; characters beyond Latin-1 (never in a URL from the HTTP parser) become `?` first, and
+   * the reader replaces control bytes.
+   */
   #writeText(intIndex: number, first: string, second: string): number {
-    const bytes = this.#bytes;
+    if (BEYOND_LATIN1.test(first)) first = first.replace(BEYOND_LATIN1_ALL, "?");
+    if (BEYOND_LATIN1.test(second)) second = second.replace(BEYOND_LATIN1_ALL, "?");
     const start = intIndex * Int32Array.BYTES_PER_ELEMENT;
-    let length = 0;
-    for (let i = 0; i < first.length && length < TEXT_BYTES; i++) bytes[start + length++] = latin1Byte(first.charCodeAt(i));
-    if (length < TEXT_BYTES) bytes[start + length++] = 32;
-    for (let i = 0; i < second.length && length < TEXT_BYTES; i++) bytes[start + length++] = latin1Byte(second.charCodeAt(i));
-    return length;
+    const end = start + TEXT_BYTES;
+    const bytes = this.#bytes;
+    let at = start + bytes.write(first, start, TEXT_BYTES, "latin1");
+    if (at < end) bytes[at++] = 32;
+    if (at < end) at += bytes.write(second, at, end - at, "latin1");
+    return at - start;
   }
-}
-
-function latin1Byte(code: number): number {
-  // Control characters too: the watchdog prints these texts to a terminal.
-  return code < 32 || (code >= 127 && code < 160) || code > 255 ? QUESTION_MARK : code;
 }
 
 let table: InFlightTable | undefined;

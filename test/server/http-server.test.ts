@@ -51,6 +51,35 @@ describe("node:http server", () => {
     assert.match(answer, /^HTTP\/1\.1 413 /);
   });
 
+  // A body that arrived whole with its headers is taken from the stream's buffer (no flowing mode).
+  it("reads a whole chunked body that arrived with its headers, chunks joined in order", async () => {
+    const chunks = ['{"na', 'me":"a', "b", '"}'];
+    const payload = `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+      chunks.map((chunk) => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("") + "0\r\n\r\n";
+    const answer = await rawRequest(server.port, payload);
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    assert.match(answer, /\{"name":"ab"\}$/);
+  });
+
+  it("refuses a whole chunked body over the limit that arrived with its headers (413)", async () => {
+    const chunk = "x".repeat(600);
+    const payload = `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      `${(600).toString(16)}\r\n${chunk}\r\n`.repeat(2) + "0\r\n\r\n";
+    const answer = await rawRequest(server.port, payload);
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /larger than the limit of 1024 bytes/);
+  });
+
+  it("answers pipelined POSTs on one connection each with its own body", async () => {
+    const post = (name: string, close = false) => {
+      const body = JSON.stringify({ name });
+      return `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${close ? "Connection: close\r\n" : ""}\r\n${body}`;
+    };
+    const answer = await rawRequest(server.port, post("first") + post("second") + post("third", true));
+    const bodies = answer.split(/HTTP\/1\.1 /).slice(1).map((part) => part.slice(part.indexOf("\r\n\r\n") + 4));
+    assert.deepEqual(bodies, ['{"name":"first"}', '{"name":"second"}', '{"name":"third"}']);
+  });
+
   it("invalid UTF-8 in a JSON body → 400", async () => {
     const body = Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
     const res = await fetch(`${server.url}/items`, { method: "POST", body, headers: { "content-type": "application/json" } });
