@@ -391,9 +391,14 @@ export class App extends RouteRegistrar {
    * Answers one request: middleware, routing, the route's pipeline, and error handling.
    * Never rejects: every failure becomes an error response.
    */
-  async handle(req: Request): Promise<Response> {
-    const stack = (this.#stack ??=
-      this.#middleware.length === 0 ? (r: Request) => this.#dispatch(r) : composeMiddleware(this.#middleware, (r) => this.#dispatch(r)));
+  handle(req: Request): Promise<Response> {
+    // Without middleware, one async function answers the request: the hot path of most apps.
+    if (this.#middleware.length === 0) return this.#dispatchOrFail(req);
+    return this.#handleThroughMiddleware(req);
+  }
+
+  async #handleThroughMiddleware(req: Request): Promise<Response> {
+    const stack = (this.#stack ??= composeMiddleware(this.#middleware, (r) => this.#dispatch(r)));
     try {
       return await stack(req);
     } catch (error) {
@@ -401,40 +406,58 @@ export class App extends RouteRegistrar {
     }
   }
 
+  /** {@link #dispatch} and the outermost net in one function (no middleware in between). */
+  async #dispatchOrFail(req: Request): Promise<Response> {
+    try {
+      return await this.#route(req);
+    } catch (error) {
+      try {
+        return await this.#handledError(req, error);
+      } catch (unhandled) {
+        return this.#serverError(req, unhandled);
+      }
+    }
+  }
+
   async #dispatch(req: Request): Promise<Response> {
     try {
-      let lookup = this.#table.lookup(req.method, req.path);
-      if (lookup.kind !== "found") {
-        const docs = this.#docs.respond(req);
-        if (docs) return await docs;
-      }
-      if (lookup.kind !== "found" && this.#mounts.length > 0) {
-        const mounted = this.#dispatchToMount(req);
-        if (mounted) return await mounted;
-      }
-      if (lookup.kind !== "found" && req.method === "HEAD") {
-        const asGet = this.#table.lookup("GET", req.path);
-        if (asGet.kind === "found" || lookup.kind === "not-found") lookup = asGet;
-      }
-      switch (lookup.kind) {
-        case "found":
-          req.pathParams = lookup.params;
-          req.context.route = lookup.route.template.template;
-          return await lookup.route.run(req);
-        case "method-not-allowed": {
-          const allow = lookup.allow.includes("GET") && !lookup.allow.includes("HEAD") ? [...lookup.allow, "HEAD"] : lookup.allow;
-          throw new HTTPException(405, "Method Not Allowed", { allow: allow.join(", ") });
-        }
-        case "redirect":
-          if (this.#redirectSlashes) {
-            return new RedirectResponse(lookup.path + (req.queryString ? `?${req.queryString}` : ""));
-          }
-          throw new HTTPException(404, "Not Found");
-        case "not-found":
-          throw new HTTPException(404, "Not Found");
-      }
+      return await this.#route(req);
     } catch (error) {
       return this.#handledError(req, error);
+    }
+  }
+
+  /** Routing: a route's response, a mounted app's, the docs, or the HTTP error to answer. */
+  #route(req: Request): Promise<Response> | Response {
+    let lookup = this.#table.lookup(req.method, req.path);
+    if (lookup.kind !== "found") {
+      const docs = this.#docs.respond(req);
+      if (docs) return docs;
+    }
+    if (lookup.kind !== "found" && this.#mounts.length > 0) {
+      const mounted = this.#dispatchToMount(req);
+      if (mounted) return mounted;
+    }
+    if (lookup.kind !== "found" && req.method === "HEAD") {
+      const asGet = this.#table.lookup("GET", req.path);
+      if (asGet.kind === "found" || lookup.kind === "not-found") lookup = asGet;
+    }
+    switch (lookup.kind) {
+      case "found":
+        req.pathParams = lookup.params;
+        req.context.route = lookup.route.template.template;
+        return lookup.route.run(req);
+      case "method-not-allowed": {
+        const allow = lookup.allow.includes("GET") && !lookup.allow.includes("HEAD") ? [...lookup.allow, "HEAD"] : lookup.allow;
+        throw new HTTPException(405, "Method Not Allowed", { allow: allow.join(", ") });
+      }
+      case "redirect":
+        if (this.#redirectSlashes) {
+          return new RedirectResponse(lookup.path + (req.queryString ? `?${req.queryString}` : ""));
+        }
+        throw new HTTPException(404, "Not Found");
+      case "not-found":
+        throw new HTTPException(404, "Not Found");
     }
   }
 

@@ -16,41 +16,39 @@ export async function serveRequest(
   beforeWrite?: (response: Response, req: Request) => void,
 ): Promise<void> {
   const req = new Request(source);
-  app.watch?.begin(req);
+  const watch = app.watch;
+  watch?.begin(req);
+  // One async function from arrival to the last byte: each layer of `await` costs every request.
   try {
-    await serve(app, req, sink, beforeWrite);
+    // Load shedding answers before any of the request's work starts.
+    let response = watch?.refuse(req) ?? (await app.handle(req));
+    // A FileResponse made outside a route (middleware, exception handler) still needs the request.
+    if (isPreparable(response)) {
+      try {
+        await prepareResponse(response, req);
+      } catch (error) {
+        app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Preparing the response of ${req.method} ${req.path} failed`);
+        response = errorResponse(app.errorFormat, 500, "Internal Server Error");
+      }
+    }
+    // A body nobody read cannot be skipped cheaply on a kept-alive connection: close it instead.
+    if (req.bodySource.unread) response.headers["connection"] = "close";
+    watch?.respond(req, response);
+    beforeWrite?.(response, req);
+    try {
+      const streaming = writeResponse(sink, response, req.method);
+      if (streaming) await streaming;
+    } catch (error) {
+      app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Streaming the response of ${req.method} ${req.path} failed`);
+    }
+    watch?.end(req, sink);
+    const jobs = req.takeBackgroundJobs();
+    if (jobs) await runBackgroundJobs(app, req, jobs);
   } finally {
-    app.watch?.end(req, sink);
+    watch?.end(req, sink);
     const cleanups = req.takeCleanups();
     if (cleanups) await runBackgroundJobs(app, req, cleanups);
   }
-}
-
-async function serve(app: App, req: Request, sink: ResponseSink, beforeWrite?: (response: Response, req: Request) => void): Promise<void> {
-  // Load shedding answers before any of the request's work starts.
-  let response = app.watch?.refuse(req) ?? (await app.handle(req));
-  // A FileResponse made outside a route (middleware, exception handler) still needs the request.
-  if (isPreparable(response)) {
-    try {
-      await prepareResponse(response, req);
-    } catch (error) {
-      app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Preparing the response of ${req.method} ${req.path} failed`);
-      response = errorResponse(app.errorFormat, 500, "Internal Server Error");
-    }
-  }
-  // A body nobody read cannot be skipped cheaply on a kept-alive connection: close it instead.
-  if (req.bodySource.unread) response.headers["connection"] = "close";
-  app.watch?.respond(req, response);
-  beforeWrite?.(response, req);
-  try {
-    const streaming = writeResponse(sink, response, req.method);
-    if (streaming) await streaming;
-  } catch (error) {
-    app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Streaming the response of ${req.method} ${req.path} failed`);
-  }
-  app.watch?.end(req, sink);
-  const jobs = req.takeBackgroundJobs();
-  if (jobs) await runBackgroundJobs(app, req, jobs);
 }
 
 async function runBackgroundJobs(app: App, req: Request, jobs: BackgroundJob[]): Promise<void> {
