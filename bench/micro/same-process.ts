@@ -6,8 +6,11 @@
 // server alike (it only counts responses). Not a substitute for `npm run bench` (real sockets
 // between two processes on two CPUs), a way to see whether a change to the hot path helps.
 //
-//   taskset -c 0 node --import tsx bench/micro/same-process.ts [hello|post] [rounds]
-import { createServer, type Server } from "node:http";
+//   npm run build && taskset -c 0 node_modules/.bin/node --import tsx bench/micro/same-process.ts [hello|post] [rounds]
+//
+// loopwise comes from dist/ (as in `npm run bench`). VARIANTS=default,nowatch,notiming,noengine
+// picks the loopwise configurations; ONLY=<name> keeps one server, for a CPU profile of it alone.
+import { createServer, type Server, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
@@ -32,12 +35,11 @@ const VARIANTS: Record<string, ConstructorParameters<typeof App>[0]> = {
   nowatch: { watchdog: false },
   notiming: { watchdog: { profile: { serverTiming: false } } },
   noengine: { watchdog: { enabled: false } },
-  stringify: {},
 };
 
 function loopwiseApp(variant: string): App {
-  process.env["COMPILED"] = variant === "stringify" ? "0" : "1";
   const app = new App({ logger: false, ...VARIANTS[variant] });
+  // As bench/servers/loopwise.ts (a response model on hello measured no different here).
   app.get("/", async () => ({ message: "Hello World" }));
   const Item = z.object({ name: z.string(), price: z.number(), tags: z.array(z.string()) });
   app.post("/items", { body: Item, response: Item }, async ({ body }) => body);
@@ -57,22 +59,23 @@ async function fastifyServer(): Promise<Server> {
   return app.server;
 }
 
+function sendJson(response: ServerResponse, value: unknown): void {
+  const payload = JSON.stringify(value);
+  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
+  response.end(payload);
+}
+
+// No named closure per request: tsx compiles this file with esbuild's keepNames, whose helper
+// would then run on every request of this server only.
 function nodeServer(): Promise<Server> {
   const server = createServer((request, response) => {
-    const send = (value: unknown) => {
-      const payload = JSON.stringify(value);
-      response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
-      response.end(payload);
-    };
-    if (request.method === "GET") send({ message: "Hello World" });
-    else {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const item = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { name: string; price: number; tags: string[] };
-        send({ name: item.name, price: item.price, tags: item.tags });
-      });
-    }
+    if (request.method === "GET") return sendJson(response, { message: "Hello World" });
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const item = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { name: string; price: number; tags: string[] };
+      sendJson(response, { name: item.name, price: item.price, tags: item.tags });
+    });
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
