@@ -41,10 +41,12 @@ export async function serveRequest(
     } catch (error) {
       app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Streaming the response of ${req.method} ${req.path} failed`);
     }
+    // The request is done once written: background jobs are not part of its latency.
     watch?.end(req, sink);
     const jobs = req.takeBackgroundJobs();
     if (jobs) await runBackgroundJobs(app, req, jobs);
   } finally {
+    // A no-op after the line above; here for a request that failed before it.
     watch?.end(req, sink);
     const cleanups = req.takeCleanups();
     if (cleanups) await runBackgroundJobs(app, req, cleanups);
