@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
+import { watchChild } from "../support/child-process.js";
 import { nodeBin, repoRoot } from "../support/node-bin.js";
 
 export const loopwiseBin = path.join(repoRoot, "bin", "loopwise.js");
@@ -29,56 +30,8 @@ export function startCli(args: string[], env: Record<string, string | undefined>
     env: { ...process.env, PORT: undefined, HOST: undefined, WEB_CONCURRENCY: undefined, LOG_LEVEL: undefined, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  let err = "";
-  const listeners = new Set<() => void>();
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    for (const listener of listeners) listener();
-  });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? `signal:${signal}`));
-  });
-  const waitFor = (pattern: RegExp, timeoutMs = 30_000, from = 0) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(out.slice(from));
-        if (!match) return false;
-        done();
-        resolve(match);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no ${pattern} within ${timeoutMs} ms\n--- stdout ---\n${out}\n--- stderr ---\n${err}`));
-      }, timeoutMs);
-      const onExit = () => {
-        if (check()) return;
-        done();
-        reject(new Error(`loopwise exited before printing ${pattern}\n--- stdout ---\n${out}\n--- stderr ---\n${err}`));
-      };
-      const done = () => {
-        clearTimeout(timer);
-        listeners.delete(listener);
-        child.off("exit", onExit);
-      };
-      const listener = () => void check();
-      if (check()) return;
-      listeners.add(listener);
-      child.once("exit", onExit);
-    });
-  const stop = async (graceMs = 20_000) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    }
-    return exited;
-  };
-  return { child, pid: child.pid!, stdout: () => out, stderr: () => err, waitFor, exited, stop };
+  const { pid, stdout, stderr, waitFor, exited, stop } = watchChild(child, { label: "loopwise", waitOn: "stdout" });
+  return { child, pid, stdout, stderr, waitFor, exited, stop };
 }
 
 /** Runs `loopwise <args>` to the end (killed after `timeoutMs`). */
