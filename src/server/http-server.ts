@@ -6,6 +6,8 @@ import { createUpgradeListener } from "../websocket/upgrade.js";
 import { isWebSocketUpgrade } from "../websocket/handshake.js";
 import { limitConcurrency } from "./concurrency-limit.js";
 import { logRequests } from "./request-log.js";
+import { IDLE_CONNECTION_GRACE_MS, openConnections, stopAccepting } from "./stop-accepting.js";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** Options of `app.listen()` / `app.serve()`. */
 export interface ListenOptions {
@@ -97,13 +99,18 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
       state.draining = true;
       // The dashboard's live streams would otherwise hold the drain for the whole graceful timeout.
       app.watch?.closeStreams();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const drainStarted = performance.now();
+      const stopped = stopAccepting(server);
       // Upgraded sockets are no longer the HTTP server's to close: say goodbye (1001) to each.
       const websocketsClosed = app.closeWebSockets(gracefulTimeout);
+      // A client may already have sent its next request on a kept-alive connection that looks
+      // idle here; closing it now would reset that request. Such connections stay open for a
+      // moment, and what arrives on them is answered with `Connection: close`.
+      if ((await openConnections(server)) > 0) await sleep(Math.min(IDLE_CONNECTION_GRACE_MS, gracefulTimeout));
+      server.closeIdleConnections();
       if (state.inFlight > 0) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, gracefulTimeout);
+          const timer = setTimeout(resolve, Math.max(0, gracefulTimeout - (performance.now() - drainStarted)));
           state.onIdle = () => {
             clearTimeout(timer);
             resolve();
