@@ -26,16 +26,22 @@ function exchange(socket: net.Socket, request: string): Promise<string> {
   });
 }
 
+/** A served app and a connection to it, kept alive after one request. */
+async function keptAliveConnection() {
+  const app = new App({ logger: false });
+  app.get("/x", () => ({ ok: true }));
+  const server = await app.serve({ port: 0, handleSignals: false });
+  const socket = net.connect(server.port, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const first = await exchange(socket, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.match(first, /^HTTP\/1\.1 200 /);
+  assert.match(first, /connection: keep-alive/i);
+  return { server, socket };
+}
+
 describe("draining a server", () => {
   it("answers a request sent on an idle kept-alive connection just after close() began, with Connection: close", async () => {
-    const app = new App({ logger: false });
-    app.get("/x", () => ({ ok: true }));
-    const server = await app.serve({ port: 0, handleSignals: false });
-    const socket = net.connect(server.port, "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
-    const first = await exchange(socket, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
-    assert.match(first, /^HTTP\/1\.1 200 /);
-    assert.match(first, /connection: keep-alive/i);
+    const { server, socket } = await keptAliveConnection();
     // The connection is idle now; the client sends its next request as the server starts to drain.
     const closing = server.close();
     const second = await exchange(socket, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -47,12 +53,7 @@ describe("draining a server", () => {
   });
 
   it("refuses new connections once close() began, and still closes kept-alive ones that stay idle", async () => {
-    const app = new App({ logger: false });
-    app.get("/x", () => ({ ok: true }));
-    const server = await app.serve({ port: 0, handleSignals: false });
-    const socket = net.connect(server.port, "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
-    await exchange(socket, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+    const { server, socket } = await keptAliveConnection();
     const closedByServer = new Promise((resolve) => socket.once("close", resolve));
     const closing = server.close();
     const refused = await new Promise<string>((resolve) => {
