@@ -38,6 +38,7 @@ const VARIANTS: Record<string, ConstructorParameters<typeof App>[0]> = {
 };
 
 function loopwiseApp(variant: string): App {
+  if (!(variant in VARIANTS)) throw new Error(`unknown variant "${variant}"; known: ${Object.keys(VARIANTS).join(", ")}`);
   const app = new App({ logger: false, ...VARIANTS[variant] });
   // As bench/servers/loopwise.ts (a response model on hello measured no different here).
   app.get("/", async () => ({ message: "Hello World" }));

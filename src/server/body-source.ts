@@ -40,9 +40,7 @@ export class SocketBodySource implements BodySource {
   read(limit: number): Promise<Buffer> {
     if (this.#consumed) return Promise.reject(new Error("The request body was already read"));
     this.#consumed = true;
-    const message = this.#message;
     if (this.declaredLength !== undefined && this.declaredLength > limit) return Promise.reject(tooLarge(limit));
-    if (message.complete && this.declaredLength === 0) return Promise.resolve(EMPTY);
     if (this.#allBuffered()) return this.#fromBuffer(limit);
     // A small body usually arrives in the same packet as its headers, but a route that reads it
     // at once runs inside the 'request' event, before the parser got to the body. After one

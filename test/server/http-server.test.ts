@@ -61,6 +61,12 @@ describe("node:http server", () => {
     assert.match(answer, /\{"name":"ab"\}$/);
   });
 
+  it("an empty body (Content-Length: 0) over a socket is a missing body (422), not a hang", async () => {
+    const answer = await rawRequest(server.port, "POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assert.match(answer, /^HTTP\/1\.1 422 /);
+    assert.match(answer, /"type":"missing","loc":\["body"\]/);
+  });
+
   it("refuses a whole chunked body over the limit that arrived with its headers (413)", async () => {
     const chunk = "x".repeat(600);
     const payload = `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
