@@ -18,7 +18,7 @@ export interface AppLaneSettings {
 }
 
 /** Route options that call for a pool of the route's own rather than a share of the app's. */
-const OWN_POOL_KEYS = ["size", "minSize", "idleTimeout", "niceIncrement"] as const;
+const OWN_POOL_KEYS = ["size", "minSize", "idleTimeout", "niceIncrement", "stackLimit"] as const;
 
 /**
  * An app's thread lane: registers its thread-lane routes (so workers can find them), gives each

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { BroadcastChannel, type Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { isTypeScriptModule, siblingModuleUrl, workerExecArgv } from "../util/worker-url.js";
+import { CallClock } from "./call-clock.js";
+import { CallStacking } from "./call-stacking.js";
 import { ThreadCrashError, ThreadPoolBusyError, ThreadTimeoutError } from "./lane-errors.js";
 import { REPLY_SIDE, isSideMessage, type Call, type Reply, type SideMessage } from "./messages.js";
 import { resolvePoolOptions, type ResolvedPoolOptions, type ThreadPoolOptions } from "./pool-options.js";
@@ -82,9 +84,14 @@ export class ThreadPool {
   #channel: BroadcastChannel | undefined;
   readonly #sideWaiters = new Map<number, (message: SideMessage) => void>();
   readonly #onError: (error: unknown) => void;
+  /** Where threads say whether their calls are short, for {@link CallStacking}. */
+  readonly #callClock: SharedArrayBuffer;
+  readonly #stacking: CallStacking;
 
   constructor(options: ThreadPoolOptions = {}, hooks: { onError?: (error: unknown) => void } = {}) {
     this.options = resolvePoolOptions(options);
+    this.#callClock = CallClock.allocate(this.options.size);
+    this.#stacking = new CallStacking(this.options.stackLimit, this.#callClock);
     this.#onError = hooks.onError ?? ((error) => console.error("loopwise thread pool:", error));
   }
 
@@ -113,6 +120,7 @@ export class ThreadPool {
       [POOL_WORKER_MARK]: true,
       abortChannel: this.#channelName,
       cancelled: this.#cancelled,
+      callClock: this.#callClock,
       // Each thread claims a heartbeat lane of the watchdog running now, freed when the thread is destroyed.
       watchdogLanes: threadLaneSource(),
     };
@@ -123,6 +131,8 @@ export class ThreadPool {
       minThreads: minSize,
       idleTimeout,
       niceIncrement,
+      concurrentTasksPerWorker: this.#stacking.limit,
+      loadBalancer: (task, threads) => this.#stacking.balance(task, threads),
       workerData,
       // Only when a TypeScript loader must be added: otherwise threads inherit the process's flags.
       ...(execArgv && execArgv.length !== process.execArgv.length ? { execArgv } : {}),
@@ -131,7 +141,10 @@ export class ThreadPool {
     // A thread that dies with no call running (e.g. a timer that throws after its handler
     // returned) is replaced; say so instead of letting the event crash the process.
     piscina.on("error", (error: unknown) => this.#onError(error));
-    piscina.on("workerDestroy", (worker: { id: number }) => releaseThreadLanesOf(worker.id));
+    piscina.on("workerDestroy", (worker: { id: number }) => {
+      releaseThreadLanesOf(worker.id);
+      this.#stacking.released(worker.id);
+    });
     this.#channel = new BroadcastChannel(this.#channelName);
     this.#channel.unref();
     this.#piscina = piscina;
@@ -260,7 +273,8 @@ export class ThreadPool {
   stats(): ThreadPoolStats {
     const piscina = this.#piscina;
     const threads = piscina && !this.#closed ? piscina.threads.length : 0;
-    const queued = piscina && !this.#closed ? piscina.queueSize : 0;
+    // Calls stacked onto a busy thread wait too, though piscina counts them as handed out.
+    const queued = piscina && !this.#closed ? Math.max(piscina.queueSize, this.#inFlight - threads) : 0;
     const busy = Math.max(0, Math.min(threads, this.#inFlight - queued));
     const histogram = piscina?.histogram;
     return {

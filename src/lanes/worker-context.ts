@@ -11,6 +11,8 @@ export interface PoolWorkerData {
   readonly abortChannel: string;
   /** Slot `callId & (length - 1)` holds `callId` once that call is cancelled (client gone, timeout). */
   readonly cancelled: Int32Array;
+  /** Where this thread says whether its calls are short (see call-clock.ts); absent in older pools' data. */
+  readonly callClock?: SharedArrayBuffer | undefined;
   /** The watchdog's heartbeat lanes, when one ran as the pool started (see watch/pool-lanes.ts). */
   readonly watchdogLanes?: ThreadLaneSource | undefined;
 }

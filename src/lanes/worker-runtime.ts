@@ -19,6 +19,7 @@ import {
 import { findThreadTarget } from "./registry.js";
 import { runRouteCall } from "./route-on-thread.js";
 import { WorkerCancellation } from "./worker-cancellation.js";
+import { CallClock } from "./call-clock.js";
 import { currentPoolWorkerData } from "./worker-context.js";
 import { importOnce, resolveTarget } from "./worker-targets.js";
 import { claimThreadLane } from "../watch/pool-lanes.js";
@@ -28,6 +29,8 @@ if (data === undefined) throw new Error("loopwise's worker runtime only runs in 
 const cancellation = new WorkerCancellation(data);
 // This thread's heartbeat towards the watchdog (when one runs): a call stuck far too long is reported with its route.
 const lane = claimThreadLane(data.watchdogLanes);
+// This thread's progress towards the pool's balancer: short calls may be stacked onto it.
+const clock = data.callClock === undefined ? undefined : CallClock.join(data.callClock);
 
 const SKIPPED: Reply = [REPLY_SKIPPED];
 
@@ -50,10 +53,12 @@ export async function handleCall(call: Call): Promise<unknown> {
       ? { id: call[10], method: call[3], route: (target.value as Route).template.template }
       : { id: 0, method: "", route: key.slice(0, key.lastIndexOf(" @ ")) },
   );
+  const startedAt = clock?.begin() ?? 0;
   try {
     if (call[0] === CALL_ROUTE) return await runRouteCall(call, target.value as Route, cancellation);
     return await runFunctionCall(call, target.value as (...args: unknown[]) => unknown);
   } finally {
+    clock?.end(startedAt);
     lane?.exit();
   }
 }

@@ -36,6 +36,8 @@ export class ThreadLaneHeartbeat {
   readonly #base: number;
   readonly #epoch: number;
   readonly #between: number;
+  /** Calls in progress: a thread handed several calls may interleave async ones. */
+  #depth = 0;
   #timer: NodeJS.Timeout | undefined;
 
   /** @internal Use {@link joinThreadLane}. */
@@ -63,8 +65,9 @@ export class ThreadLaneHeartbeat {
     Atomics.add(this.#view, this.#base + LANE.beat, 1);
   }
 
-  /** Marks the start of a request (or task) on this thread. */
+  /** Marks the start of a request (or task) on this thread; the latest one entered is the one named. */
   enter(request: ThreadLaneRequest): void {
+    this.#depth++;
     const base = this.#base;
     writeRequestId(this.#view, base, request.id);
     writeLaneRoute(this.#view, this.#bytes, base, { method: request.method, route: request.route });
@@ -73,10 +76,11 @@ export class ThreadLaneHeartbeat {
     Atomics.store(this.#view, base + LANE.state, LANE_STATE.busy);
   }
 
-  /** Marks the end of the current request. */
+  /** Marks the end of a request; the thread is idle again once every entered one has ended. */
   exit(): void {
     this.beat();
-    Atomics.store(this.#view, this.#base + LANE.state, this.#between);
+    if (this.#depth > 0) this.#depth--;
+    if (this.#depth === 0) Atomics.store(this.#view, this.#base + LANE.state, this.#between);
   }
 
   /** Stops the heartbeat; the watchdog stops watching this lane until it is joined again. */
