@@ -119,7 +119,7 @@ export function threadDependency(
       headers: data.requestHeaders,
       body: new BufferBodySource(new Uint8Array(0)),
       client: data.client,
-      context: { id: data.requestId, method: data.method, url: data.url, route: data.route, startedAt: performance.now() },
+      context: { id: data.requestId, method: data.method, url: data.url, route: data.route, startedAt: performance.now(), profile: undefined },
     });
     req.pathParams = data.pathParams;
     let res: Response | undefined;

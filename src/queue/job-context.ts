@@ -21,6 +21,7 @@ export async function runInJobContext<T>(name: string, queue: string, job: Job, 
     url: `${queue}/${job.id ?? "?"}`,
     route: `task:${name}`,
     startedAt: performance.now(),
+    profile: undefined,
   };
   let ok = false;
   try {

@@ -26,6 +26,7 @@ export function createRequestListener(app: App, state: ConnectionState): (im: In
       url: im.url ?? "/",
       route: "",
       startedAt: performance.now(),
+      profile: undefined,
     };
     state.inFlight++;
     requestContext.run(context, serveSocketRequest, app, im, sr, context, closeWhenDraining, state);

@@ -193,7 +193,7 @@ export class TestClient {
     }
     if (body.length > 0 && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
 
-    const context: RequestContext = { id: nextRequestId(), method, url, route: "", startedAt: performance.now() };
+    const context: RequestContext = { id: nextRequestId(), method, url, route: "", startedAt: performance.now(), profile: undefined };
     const sink = new MemorySink();
     await requestContext.run(context, () =>
       serveRequest(this.app, { method, url, headers, body: new BufferBodySource(body), client: { host: "testclient", port: 50000 }, context }, sink),

@@ -15,7 +15,11 @@ export interface RequestContext {
   route: string;
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
-  /** The request's profile (phases, outbound calls), set when the app watches requests. */
+  /**
+   * The request's profile (phases, outbound calls), set when the app watches requests. The
+   * framework creates every context with `profile: undefined`, so that setting it later does not
+   * change the object's shape: hot functions reading contexts then see one shape.
+   */
   profile?: RequestProfile | undefined;
 }
 

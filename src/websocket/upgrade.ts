@@ -31,7 +31,7 @@ const EMPTY = Buffer.alloc(0);
 export function createUpgradeListener(app: App, isDraining: () => boolean = () => false): (im: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (im, socket, head) => {
     socket.on("error", () => socket.destroy());
-    const context: RequestContext = { id: nextRequestId(), method: "GET", url: im.url ?? "/", route: "", startedAt: performance.now() };
+    const context: RequestContext = { id: nextRequestId(), method: "GET", url: im.url ?? "/", route: "", startedAt: performance.now(), profile: undefined };
     requestContext.run(context, () => {
       serveUpgrade(app, im, socket, head, context, isDraining).catch((error) => {
         app.logger.error({ err: error, reqId: context.id }, "Serving a WebSocket upgrade failed");
