@@ -25,16 +25,18 @@ export interface ThreadPoolOptions {
   idleTimeout?: number;
   /**
    * How much lower than the main thread's the OS priority of pool threads is (Unix nice, 0-19,
-   * default 5), so CPU-heavy thread-lane work cannot starve the event loop. Measured on one shared
-   * core (`npm run bench -- hol thread-overhead`): 0 let the pool's CPU work push `/health` p99
-   * to hundreds of ms; 10 starved the threads of CPU so much that the hop's cost doubled; 5 kept
-   * both low.
+   * default 12), so CPU-heavy thread-lane work cannot starve the event loop when they share a
+   * core. Measured on one shared core (`npm run bench -- hol thread-overhead`, 3 rounds each):
+   * at 5, `/health` p99 beside a CPU-bound thread-lane route was 8.2-8.6 ms (2.5-3.6x idle); at
+   * 12, 5.2 ms (1.4x); at 19, 4.9 ms (1.9x against a lower idle), with the trivial-handler hop
+   * costing a little more CPU as the threads wait longer for their turn. Only a saturated
+   * machine feels it: an idle core runs a pool thread at once, whatever its nice value.
    */
   niceIncrement?: number;
   /** Grace in ms between a timeout and terminating a thread that did not stop (default 1000). */
   recycleAfter?: number;
   /**
-   * Most calls one busy thread may be handed at once while every call is short (default 4; 1
+   * Most calls one busy thread may be handed at once while every call is short (default 8; 1
    * hands one call at a time). A thread reads all it was handed in one wake-up instead of
    * sleeping and waking per call, which for microsecond handlers costs more than the handler
    * (`npm run bench -- thread-overhead`). Stacking pauses while any call takes 10 ms or more,
@@ -80,8 +82,8 @@ export function resolvePoolOptions(options: ThreadPoolOptions = {}): ResolvedPoo
     queueLimit: integer("queueLimit", options.queueLimit, 1024, 0),
     timeout: integer("timeout", options.timeout, Infinity, 1),
     idleTimeout: integer("idleTimeout", options.idleTimeout, 30_000, 0),
-    niceIncrement: integer("niceIncrement", options.niceIncrement, 5, 0, 19),
+    niceIncrement: integer("niceIncrement", options.niceIncrement, 12, 0, 19),
     recycleAfter: integer("recycleAfter", options.recycleAfter, 1000, 0, 600_000),
-    stackLimit: integer("stackLimit", options.stackLimit, 4, 1, 64),
+    stackLimit: integer("stackLimit", options.stackLimit, 8, 1, 64),
   };
 }
