@@ -89,7 +89,8 @@ describe("thread lane: stacking short calls (balancer)", () => {
     assert.throws(() => CallClock.join(buffer, 0), /positive/);
     assert.throws(() => CallClock.join(buffer, -3), /positive/);
     assert.throws(() => CallClock.join(buffer, 1.5), /positive/);
-    assert.equal(resolvePoolOptions({}).stackLimit, 4);
+    assert.equal(resolvePoolOptions({}).stackLimit, 8);
+    assert.equal(resolvePoolOptions({}).niceIncrement, 12);
     assert.throws(() => resolvePoolOptions({ stackLimit: 0 }), /stackLimit/);
     assert.throws(() => resolvePoolOptions({ stackLimit: 65 }), /stackLimit/);
     assert.throws(() => resolvePoolOptions({ stackLimit: 2.5 }), /stackLimit/);
