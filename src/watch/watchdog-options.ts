@@ -76,7 +76,7 @@ export function resolveWatchdogSettings(options: WatchdogOptions) {
     onBlock: options.onBlock,
     // A tenth of the threshold: 10 ms under `loopwise dev` (100 ms), 25 ms in production (250 ms).
     // Each poll wakes the watchdog thread; at 10 ms it took ~2% of a core saturated with hello-world
-    // requests, at 25 ms ~1% (perf, `.cache`-free: see docs/observability.md "What it costs").
+    // requests, at 25 ms ~1% (perf record of a loaded server; docs/observability.md, "What it costs").
     pollMs: Math.min(25, Math.max(2, Math.floor(thresholdMs / 10))),
   };
 }
