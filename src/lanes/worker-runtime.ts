@@ -29,7 +29,7 @@ if (data === undefined) throw new Error("loopwise's worker runtime only runs in 
 const cancellation = new WorkerCancellation(data);
 // This thread's heartbeat towards the watchdog (when one runs): a call stuck far too long is reported with its route.
 const lane = claimThreadLane(data.watchdogLanes);
-// This thread's progress towards the pool's balancer: short calls may be stacked onto it.
+// When this thread's calls end, for the pool's balancer: a thread getting through short calls may be handed several.
 const clock = data.callClock === undefined ? undefined : CallClock.join(data.callClock);
 
 const SKIPPED: Reply = [REPLY_SKIPPED];

@@ -25,6 +25,18 @@ describe("pool lanes: heartbeats for threads the pool starts by itself", () => {
     assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.busy);
     lane.exit();
     assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.parked);
+    // Calls stacked on one thread interleave: the lane is busy until the last one ends.
+    lane.enter({ id: 6, method: "GET", route: "/a" });
+    lane.enter({ id: 7, method: "GET", route: "/b" });
+    lane.exit();
+    assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.busy);
+    lane.exit();
+    assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.parked);
+    lane.exit();
+    assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.parked, "an extra exit does not go below idle");
+    lane.enter({ id: 8, method: "GET", route: "/c" });
+    assert.equal(Atomics.load(view, base + LANE.state), LANE_STATE.busy);
+    lane.exit();
     lane.close();
     setActiveThreadLaneSource({ buffer, epoch: 0 });
     try {
