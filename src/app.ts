@@ -392,7 +392,16 @@ export class App extends RouteRegistrar {
    * Never rejects: every failure becomes an error response.
    */
   handle(req: Request): Promise<Response> {
-    // Without middleware, one async function answers the request: the hot path of most apps.
+    const answer = this.dispatchRequest(req);
+    return answer instanceof Promise ? answer : Promise.resolve(answer);
+  }
+
+  /**
+   * {@link handle} without the promise where the answer is ready at once (a route with nothing to
+   * await): what the server and mounted apps call. @internal
+   */
+  dispatchRequest(req: Request): Promise<Response> | Response {
+    // Without middleware, no async function of ours answers a simple request: the hot path of most apps.
     if (this.#middleware.length === 0) return this.#dispatchOrFail(req);
     return this.#handleThroughMiddleware(req);
   }
@@ -407,15 +416,22 @@ export class App extends RouteRegistrar {
   }
 
   /** {@link #dispatch} and the outermost net in one function (no middleware in between). */
-  async #dispatchOrFail(req: Request): Promise<Response> {
+  #dispatchOrFail(req: Request): Promise<Response> | Response {
+    let answer: Promise<Response> | Response;
     try {
-      return await this.#route(req);
+      answer = this.#route(req);
     } catch (error) {
-      try {
-        return await this.#handledError(req, error);
-      } catch (unhandled) {
-        return this.#serverError(req, unhandled);
-      }
+      return this.#failed(req, error);
+    }
+    return answer instanceof Promise ? answer.catch((error: unknown) => this.#failed(req, error)) : answer;
+  }
+
+  /** The error's response: an exception handler's, else the bare 500 (also when a handler fails). */
+  async #failed(req: Request, error: unknown): Promise<Response> {
+    try {
+      return await this.#handledError(req, error);
+    } catch (unhandled) {
+      return this.#serverError(req, unhandled);
     }
   }
 
@@ -463,11 +479,11 @@ export class App extends RouteRegistrar {
 
   #dispatchToMount(req: Request): Response | Promise<Response> | undefined {
     for (const { prefix, target } of this.#mounts) {
-      if (prefix === "/") return target instanceof App ? target.handle(req) : target(req);
+      if (prefix === "/") return target instanceof App ? target.dispatchRequest(req) : target(req);
       if (req.path !== prefix && !req.path.startsWith(prefix + "/")) continue;
       req.rootPath += prefix;
       req.path = req.path.slice(prefix.length) || "/";
-      return target instanceof App ? target.handle(req) : target(req);
+      return target instanceof App ? target.dispatchRequest(req) : target(req);
     }
     return undefined;
   }

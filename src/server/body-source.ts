@@ -24,6 +24,8 @@ export class SocketBodySource implements BodySource {
   readonly declaredLength: number | undefined;
   #message: IncomingMessage;
   #consumed = false;
+  /** False for a request that has no body at all (HTTP/1.1: no Content-Length above 0, no Transfer-Encoding). */
+  readonly #mayHaveBody: boolean;
 
   constructor(message: IncomingMessage) {
     this.#message = message;
@@ -31,10 +33,13 @@ export class SocketBodySource implements BodySource {
     // Node's parser has refused a Content-Length that is not a single decimal number (400).
     const length = header === undefined ? NaN : Number(header);
     this.declaredLength = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+    this.#mayHaveBody = this.declaredLength !== undefined ? this.declaredLength > 0 : message.headers["transfer-encoding"] !== undefined;
   }
 
   get unread(): boolean {
-    return !this.#consumed && !this.#message.complete;
+    // A response can be ready before the parser has even marked a bodiless request complete
+    // (a route with nothing to await answers inside the 'request' event): nothing is left unread.
+    return !this.#consumed && this.#mayHaveBody && !this.#message.complete;
   }
 
   read(limit: number): Promise<Buffer> {

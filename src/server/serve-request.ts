@@ -21,7 +21,8 @@ export async function serveRequest(
   // One async function from arrival to the last byte: each layer of `await` costs every request.
   try {
     // Load shedding answers before any of the request's work starts.
-    let response = watch?.refuse(req) ?? (await app.handle(req));
+    const answer = watch?.refuse(req) ?? app.dispatchRequest(req);
+    let response = answer instanceof Promise ? await answer : answer;
     // A FileResponse made outside a route (middleware, exception handler) still needs the request.
     if (isPreparable(response)) {
       try {

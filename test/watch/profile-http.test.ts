@@ -61,6 +61,11 @@ describe("the always-on request profile, over HTTP", () => {
       return { ok: true };
     });
     app.get("/plain", () => ({ ok: true }));
+    // Nothing to validate or resolve: served without an async frame (Route's bare path).
+    app.get("/bare-async", async () => {
+      await pause(3);
+      return { ok: true };
+    });
     const server = await app.serve({ port: 0, handleSignals: false });
     url = server.url;
     close = server.close;
@@ -80,6 +85,19 @@ describe("the always-on request profile, over HTTP", () => {
     for (const name of ["app", "total", "deps", "handler"]) assert.ok(name in entries, `${name} in ${response.headers.get("server-timing")}`);
     assert.match(entries["app"]!, /^app;dur=\d+\.\d{3}$/);
     for (const name of order.slice(1).filter((each) => each in entries)) assert.match(entries[name]!, /^[a-z]+;dur=\d+(\.\d)?$/);
+  });
+
+  it("times the handler of a route with nothing to validate, sync or async", async () => {
+    const slow = await fetch(`${url}/bare-async`);
+    assert.deepEqual(await slow.json(), { ok: true });
+    const entries = timing(slow.headers.get("server-timing"));
+    assert.ok("handler" in entries, slow.headers.get("server-timing") ?? "");
+    // The phase spans the awaited pause (3 ms timer; libuv's millisecond clock may round it down a little).
+    assert.ok(Number(/dur=([\d.]+)/.exec(entries["handler"]!)![1]) >= 2, entries["handler"]);
+    for (const absent of ["deps", "validate", "parse"]) assert.ok(!(absent in entries), `${absent} in ${slow.headers.get("server-timing")}`);
+    const plain = await fetch(`${url}/plain`);
+    assert.deepEqual(await plain.json(), { ok: true });
+    assert.ok("total" in timing(plain.headers.get("server-timing")));
   });
 
   it("records node:http client calls too", async () => {
