@@ -144,19 +144,20 @@ export class Route {
   }
 
   #finishBare(result: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response {
+    // Nothing ran between the route's start and the handler's call: no dependencies, nothing validated.
     // A FileResponse decides 200/206/304/416 from the request before middleware sees it.
     if (result instanceof Response && isPreparable(result)) {
-      return prepareResponse(result, req).then(() => this.#completeBare(result, ctx, profile, started));
+      return prepareResponse(result, req).then(() => this.#complete(result, ctx, profile, started, started, started));
     }
-    return this.#completeBare(result, ctx, profile, started);
+    return this.#complete(result, ctx, profile, started, started, started);
   }
 
-  #completeBare(result: unknown, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Response {
+  /** The handler's result as the response, and the profile's phases (see RequestProfile.recordPhases). */
+  #complete(result: unknown, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number, entered: number): Response {
     if (profile === undefined) return this.#toResponse(result, ctx);
     const returned = performance.now();
     const response = this.#toResponse(result, ctx);
-    // Nothing ran between the route's start and the handler's call: no dependencies, nothing validated.
-    profile.recordPhases(started, started, started, returned, performance.now());
+    profile.recordPhases(started, depsDone, entered, returned, performance.now());
     return response;
   }
 
@@ -244,11 +245,7 @@ export class Route {
     if (result instanceof Promise) result = await result;
     // A FileResponse decides 200/206/304/416 from the request before middleware sees it.
     if (result instanceof Response && isPreparable(result)) await prepareResponse(result, req);
-    if (profile === undefined) return this.#toResponse(result, ctx);
-    const returned = performance.now();
-    const response = this.#toResponse(result, ctx);
-    profile.recordPhases(started, depsDone, entered, returned, performance.now());
-    return response;
+    return this.#complete(result, ctx, profile, started, depsDone, entered);
   }
 
   /** Largest body this route reads, in bytes. */

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { z } from "zod";
 import { App, type RunningServer } from "loopwise";
@@ -13,6 +14,8 @@ describe("node:http server", () => {
   const app = new App({ logger: false, bodyLimit: 1024 });
   app.post("/items", { body: z.object({ name: z.string() }) }, ({ body }) => body);
   app.get("/hello", () => ({ message: "Hello World" }));
+  // Declares no body: whatever a client sends is left unread.
+  app.post("/ignores-body", () => ({ ok: true }));
   app.get("/wait", async ({ signal }) => {
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
     aborted = String(signal.reason?.message);
@@ -29,6 +32,26 @@ describe("node:http server", () => {
     assert.equal(first.status, 200);
     assert.deepEqual(await first.json(), { message: "Hello World" });
     assert.equal(first.headers.get("content-length"), "25");
+  });
+
+  it("keeps a connection whose request had no body, and closes one whose body the route left unread", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, urlPath: string, body?: string) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(`${server.url}${urlPath}`, { method, agent, headers: body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      assert.deepEqual(await send("GET", "/hello"), { status: 200, connection: "keep-alive" });
+      assert.deepEqual(await send("POST", "/ignores-body", ""), { status: 200, connection: "keep-alive" });
+      assert.deepEqual(await send("POST", "/ignores-body", '{"name":"unread"}'), { status: 200, connection: "close" });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("rejects a declared Content-Length over the limit with 413 without reading the body, and closes", async () => {
