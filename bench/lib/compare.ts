@@ -1,6 +1,9 @@
-// The A/B/C method shared by scenarios that put the same request to several servers: start all
-// servers once, check each answers correctly, warm each up, then run rounds in rotated order so
-// that drift over time (thermal, other tenants of the machine) spreads evenly over the servers.
+// The A/B/C method shared by scenarios that put the same request to several servers: each round
+// starts a fresh process of every server, checks each answers correctly, warms each up, then
+// measures them in rotated order, so that drift over time (thermal, other tenants of the
+// machine) spreads evenly over the servers. Fresh processes each round because one process of a
+// build can run 20-30% faster or slower than the next for its whole life on a shared VM: with
+// one process per server for all rounds, that single draw decided the ratio.
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "./cpu-share.js";
 import type { LoadRequest } from "./load.js";
 import {
@@ -37,9 +40,8 @@ export function rotate<T>(items: readonly T[], i: number): T[] {
 
 /** Wall-time estimate of `compareServers` for the run's deadline. */
 export function comparisonSeconds(serverCount: number, options: ScenarioContext["options"]): number {
-  const perServer = options.warmupSec + options.rounds * options.durationSec;
   const startAndCheck = 15;
-  return serverCount * (perServer + startAndCheck);
+  return serverCount * options.rounds * (startAndCheck + options.warmupSec + options.durationSec);
 }
 
 /** Runs the plan and returns its table and its `formatComparisonLine` summary. */
@@ -72,9 +74,10 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
     }
   };
 
-  try {
+  // Starts, checks and warms a fresh process of every server; a server that fails is left out of the round.
+  const startRound = async (round: number): Promise<void> => {
     for (const spec of plan.servers) {
-      context.log(`${plan.scenario}: starting ${spec.name}`);
+      context.log(`${plan.scenario}: round ${round + 1}/${options.rounds}: starting ${spec.name}`);
       try {
         const server = await spawnServer(spec, { pin: context.pin, cpu: context.serverCpu });
         try {
@@ -85,16 +88,27 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
         }
         running.push(server);
       } catch (error) {
-        failures.push(`${plan.scenario}/${spec.name}: ${(error as Error).message}`);
+        const failure = `${plan.scenario}/${spec.name}: ${(error as Error).message}`;
+        if (!failures.includes(failure)) failures.push(failure);
       }
     }
     if (options.warmupSec > 0) {
-      for (const server of running) {
-        context.log(`${plan.scenario}: warm-up ${server.name} (${options.warmupSec} s)`);
-        await runOnce(server, options.warmupSec);
+      for (const server of running) await runOnce(server, options.warmupSec);
+    }
+  };
+  const stopRound = async (): Promise<void> => {
+    for (const server of running) {
+      if (server.hasExited()) {
+        failures.push(`${plan.scenario}/${server.name}: the server died during the runs (${server.describeExit()})`);
       }
     }
+    await Promise.all(running.map((server) => server.stop()));
+    running.length = 0;
+  };
+
+  try {
     for (let round = 0; round < options.rounds; round++) {
+      await startRound(round);
       for (const server of rotate(running, round)) {
         if (server.hasExited()) continue;
         const measured = await runOnce(server, options.durationSec);
@@ -107,14 +121,10 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
             `, other processes ${percent(measured.otherShare)} of its CPU`,
         );
       }
+      await stopRound();
     }
   } finally {
-    for (const server of running) {
-      if (server.hasExited()) {
-        failures.push(`${plan.scenario}/${server.name}: the server died during the runs (${server.describeExit()})`);
-      }
-    }
-    await Promise.all(running.map((server) => server.stop()));
+    await stopRound();
   }
 
   const rows: string[][] = [];
