@@ -39,8 +39,10 @@ export interface ThreadPoolOptions {
    * Most calls one busy thread may be handed at once while every call is short (default 8; 1
    * hands one call at a time). A thread reads all it was handed in one wake-up instead of
    * sleeping and waking per call, which for microsecond handlers costs more than the handler
-   * (`npm run bench -- thread-overhead`). Stacking pauses while any call takes 10 ms or more,
-   * so a quick call never waits behind a slow one; calls with a timeout are never stacked.
+   * (`npm run bench -- thread-overhead`). A call is stacked only onto a thread that ended a call
+   * in the last 10 ms, and not for a second after any call took 10 ms or more, so a quick call
+   * rarely waits behind a slow one (only in the first milliseconds after a thread that was
+   * getting through quick calls begins a slow one); calls with a timeout are never stacked.
    */
   stackLimit?: number;
 }

@@ -137,19 +137,28 @@ export class Route {
     const profile = req.context.profile;
     const started = profile === undefined ? 0 : performance.now();
     ctx.path = req.pathParams;
-    if (this.options.lane !== "thread") markRequest(req.context);
-    const result = this.#invoke(ctx);
-    if (result instanceof Promise) return result.then((value: unknown) => this.#finishBare(value, req, ctx, profile, started));
-    return this.#finishBare(result, req, ctx, profile, started);
+    return this.#callHandler(req, ctx, profile, started, started);
   }
 
-  #finishBare(result: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response {
-    // Nothing ran between the route's start and the handler's call: no dependencies, nothing validated.
+  /**
+   * The handler's call and its response, shared by both paths: synchronous until something is a
+   * promise, so the bare path stays free of async frames.
+   */
+  #callHandler(req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number): Promise<Response> | Response {
+    // The watchdog's fallback attribution for a block that never ends: the last loop handler entered.
+    if (this.options.lane !== "thread") markRequest(req.context);
+    const entered = profile === undefined ? 0 : performance.now();
+    const result = this.#invoke(ctx);
+    if (result instanceof Promise) return result.then((value: unknown) => this.#finish(value, req, ctx, profile, started, depsDone, entered));
+    return this.#finish(result, req, ctx, profile, started, depsDone, entered);
+  }
+
+  #finish(result: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number, entered: number): Promise<Response> | Response {
     // A FileResponse decides 200/206/304/416 from the request before middleware sees it.
     if (result instanceof Response && isPreparable(result)) {
-      return prepareResponse(result, req).then(() => this.#complete(result, ctx, profile, started, started, started));
+      return prepareResponse(result, req).then(() => this.#complete(result, ctx, profile, started, depsDone, entered));
     }
-    return this.#complete(result, ctx, profile, started, started, started);
+    return this.#complete(result, ctx, profile, started, depsDone, entered);
   }
 
   /** The handler's result as the response, and the profile's phases (see RequestProfile.recordPhases). */
@@ -237,15 +246,7 @@ export class Route {
       }
     }
     if (issues) throw new RequestValidationError(issues);
-
-    // The watchdog's fallback attribution for a block that never ends: the last loop handler entered.
-    if (this.options.lane !== "thread") markRequest(req.context);
-    const entered = profile === undefined ? 0 : performance.now();
-    let result = this.#invoke(ctx);
-    if (result instanceof Promise) result = await result;
-    // A FileResponse decides 200/206/304/416 from the request before middleware sees it.
-    if (result instanceof Response && isPreparable(result)) await prepareResponse(result, req);
-    return this.#complete(result, ctx, profile, started, depsDone, entered);
+    return this.#callHandler(req, ctx, profile, started, depsDone);
   }
 
   /** Largest body this route reads, in bytes. */
