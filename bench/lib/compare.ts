@@ -1,9 +1,12 @@
 // The A/B/C method shared by scenarios that put the same request to several servers: each round
 // starts a fresh process of every server, checks each answers correctly, warms each up, then
-// measures them in rotated order, so that drift over time (thermal, other tenants of the
-// machine) spreads evenly over the servers. Fresh processes each round because one process of a
-// build can run 20-30% faster or slower than the next for its whole life on a shared VM: with
-// one process per server for all rounds, that single draw decided the ratio.
+// measures them in one-second bursts that alternate between the servers (ABC CBA ABC ...), so
+// that drift over time (thermal, other tenants of the machine) falls on all servers alike. The
+// ratio against Fastify is the median of the rounds' own ratios (bursts.ts says why). Fresh
+// processes each round because one process of a build can run 20-30% faster or slower than the
+// next for its whole life on a shared VM: with one process per server for all rounds, that
+// single draw decided the ratio.
+import { burstOrder, mergeBursts, pairedRatio } from "./bursts.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "./cpu-share.js";
 import type { LoadRequest } from "./load.js";
 import {
@@ -16,6 +19,18 @@ import {
 import { formatComparisonLine, formatFigure, formatTable, type ComparisonFigures } from "./report.js";
 import type { ScenarioContext, ScenarioOutcome } from "./scenario.js";
 import { spawnServer, type RunningServer, type ServerSpec } from "./spawn-server.js";
+
+/** Length of one burst: short, so the servers' bursts sample the same minute of the machine. */
+const BURST_SEC = 1;
+
+function formatRoundRatios(roundRates: readonly Map<string, number>[]): string {
+  const ratios = roundRates.map((rates) => {
+    const loopwise = rates.get("loopwise");
+    const fastify = rates.get("fastify");
+    return loopwise !== undefined && fastify !== undefined && fastify > 0 ? (loopwise / fastify).toFixed(2) : "n/a";
+  });
+  return `by round: ${ratios.join(" ")}`;
+}
 
 export interface ComparisonPlan {
   scenario: string;
@@ -41,7 +56,8 @@ export function rotate<T>(items: readonly T[], i: number): T[] {
 /** Wall-time estimate of `compareServers` for the run's deadline. */
 export function comparisonSeconds(serverCount: number, options: ScenarioContext["options"]): number {
   const startAndCheck = 15;
-  return serverCount * options.rounds * (startAndCheck + options.warmupSec + options.durationSec);
+  // Each one-second burst also starts a load generator: about half a second more.
+  return serverCount * options.rounds * (startAndCheck + options.warmupSec + options.durationSec * 1.5);
 }
 
 /** Runs the plan and returns its table and its `formatComparisonLine` summary. */
@@ -51,6 +67,8 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
   const failures: string[] = [];
   const running: RunningServer[] = [];
   const results = new Map<string, MeasuredRun[]>(plan.servers.map((spec) => [spec.name, []]));
+  // Per round, each server's req/s: the paired ratio compares figures of the same round.
+  const roundRates: Map<string, number>[] = [];
   // Without pinning the server's CPU is unknown, so there is nothing meaningful to sample.
   const sample = (server: RunningServer) =>
     context.pin.enabled ? sampleCpu(context.serverCpu, server.pid) : undefined;
@@ -109,11 +127,22 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
   try {
     for (let round = 0; round < options.rounds; round++) {
       await startRound(round);
-      for (const server of rotate(running, round)) {
-        if (server.hasExited()) continue;
-        const measured = await runOnce(server, options.durationSec);
+      const order = rotate(running, round);
+      const bursts = new Map<RunningServer, MeasuredRun[]>(order.map((server) => [server, []]));
+      for (let burst = 0; burst < options.durationSec; burst++) {
+        for (const server of burstOrder(order, burst)) {
+          if (server.hasExited()) continue;
+          const measured = await runOnce(server, BURST_SEC);
+          if (measured) bursts.get(server)!.push(measured);
+        }
+      }
+      const rates = new Map<string, number>();
+      roundRates.push(rates);
+      for (const server of order) {
+        const measured = mergeBursts(bursts.get(server)!);
         if (!measured) continue;
         results.get(server.name)?.push(measured);
+        rates.set(server.name, measured.load.requestsPerSec);
         context.log(
           `${plan.scenario}: round ${round + 1}/${options.rounds} ${server.name.padEnd(8)} ` +
             `${Math.round(measured.load.requestsPerSec)} req/s p99 ${formatFigure(measured.load.latencyMs.p99)} ms` +
@@ -142,10 +171,12 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
     loopwise: medians.get("loopwise"),
     fastify: medians.get("fastify"),
     node: medians.get("node"),
+    ratio: pairedRatio(roundRates.map((rates) => ({ a: rates.get("loopwise"), b: rates.get("fastify") }))),
   };
   return {
     report:
-      `${plan.scenario}: ${request}, medians of ${options.rounds} rounds\n${table}\n(${COMPARISON_LEGEND})`,
+      `${plan.scenario}: ${request}, medians of ${options.rounds} rounds, each of ${options.durationSec} alternating ${BURST_SEC} s bursts per server\n${table}\n(${COMPARISON_LEGEND}; ` +
+      `ratio_vs_fastify: the median of the rounds' own loopwise/fastify ratios, ${formatRoundRatios(roundRates)})`,
     summary: formatComparisonLine(plan.scenario, figures),
     warnings,
     failures,

@@ -6,6 +6,11 @@ export interface ComparisonFigures {
   loopwise: number | undefined;
   fastify: number | undefined;
   node: number | undefined;
+  /**
+   * loopwise / fastify as measured round by round (see `pairedRatio`); without it the line
+   * divides the two medians.
+   */
+  ratio?: number | undefined;
 }
 
 function usable(value: number | undefined): value is number {
@@ -19,7 +24,8 @@ function integerOrNa(value: number | undefined): string {
 /**
  * The one summary line of a three-server comparison, e.g.
  * `hello: loopwise=41000 fastify=40000 node=45000 req/s ratio_vs_fastify=1.02`.
- * req/s are rounded to integers, the ratio (loopwise / fastify) to 2 decimals; a figure that is
+ * req/s are rounded to integers, the ratio (loopwise / fastify: the paired `ratio` when given,
+ * else the medians') to 2 decimals; a figure that is
  * missing, negative or not finite prints as `n/a` rather than as a made-up number.
  *
  * @example
@@ -30,7 +36,10 @@ export function formatComparisonLine(scenario: string, figures: ComparisonFigure
     throw new RangeError(`scenario name must be lowercase words joined by '-': ${JSON.stringify(scenario)}`);
   }
   const { loopwise, fastify, node } = figures;
-  const ratio = usable(loopwise) && usable(fastify) && fastify > 0 ? (loopwise / fastify).toFixed(2) : "n/a";
+  const ratio =
+    figures.ratio !== undefined
+      ? usable(figures.ratio) ? figures.ratio.toFixed(2) : "n/a"
+      : usable(loopwise) && usable(fastify) && fastify > 0 ? (loopwise / fastify).toFixed(2) : "n/a";
   return (
     `${scenario}: loopwise=${integerOrNa(loopwise)} fastify=${integerOrNa(fastify)} ` +
     `node=${integerOrNa(node)} req/s ratio_vs_fastify=${ratio}`

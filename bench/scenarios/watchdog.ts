@@ -1,16 +1,18 @@
 // watchdog: what the watchdog and the always-on request profile cost, and how fast a block is
 // seen. Hello world served by two processes, one with `watchdog: false` and one with the
 // defaults (watchdog thread, in-flight table, phases; Server-Timing is a development default, not
-// a production one), loaded in rotated rounds,
-// a fresh pair of processes each round (with its own warm-up);
+// a production one), a fresh pair of processes each round (with its own warm-up), loaded in
+// one-second bursts that alternate between the two;
 // the goal is on >= 0.97x off in req/s. On a shared machine req/s swings with other processes'
-// load, so each run also records the server's CPU time per request and how much of its core
-// other processes took; the ratio uses the quiet runs when there are some. Then the "on" server
+// load from one second to the next, so the ratio is the median of the rounds' own ratios, and
+// each run also records the server's CPU time per request and how much of its core other
+// processes took. Then the "on" server
 // blocks its loop for 1 s a few times: detect_ms is the time from the start of the block to the
 // moment its stack was taken.
 //
 // This file is also the benchmark's server: run as a program with WATCHDOG_BENCH_SERVER=on|off.
 import { expectExchange } from "../lib/check.js";
+import { burstOrder, mergeBursts, pairedRatio } from "../lib/bursts.js";
 import { BUSY_SHARE_LIMIT, percent, type MeasuredRun } from "../lib/comparison-summary.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "../lib/cpu-share.js";
 import { formatFigure, formatTable } from "../lib/report.js";
@@ -22,6 +24,8 @@ const SERVER_ENV = "WATCHDOG_BENCH_SERVER";
 const HELLO = { message: "Hello World" };
 const BLOCK_MS = 1000;
 const BLOCKS = 3;
+/** One burst: each round alternates the two servers every second (see bench/lib/bursts.ts). */
+const BURST_SEC = 1;
 
 // ---- the server ---------------------------------------------------------------------------
 
@@ -93,6 +97,8 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
   const results = new Map<Mode, MeasuredRun[]>(MODES.map((mode) => [mode, []]));
   const servers = new Map<Mode, RunningServer>();
   const detections: number[] = [];
+  // Each round's merged run per mode: ratios pair figures of the same round.
+  const roundRuns: Map<Mode, MeasuredRun>[] = [];
   // A fresh pair of processes each round: one process of a given build can run persistently
   // 10-20 % faster or slower than the next (code layout, caches), which one pair would take for
   // the watchdog's cost.
@@ -121,18 +127,28 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
       if (options.warmupSec > 0) {
         for (const mode of MODES) await once(mode, options.warmupSec);
       }
-      for (let i = 0; i < MODES.length; i++) {
-        const mode = MODES[(i + round) % MODES.length]!;
-        try {
-          const measured = await once(mode, options.durationSec);
-          results.get(mode)!.push(measured);
-          context.log(
-            `watchdog: round ${round + 1}/${options.rounds} ${mode.padEnd(3)} ${Math.round(measured.load.requestsPerSec)} req/s, ` +
-              `${formatFigure(measured.cpuMicrosPerRequest)} µs CPU/req, other processes ${percent(measured.otherShare)}`,
-          );
-        } catch (error) {
-          warnings.push(`watchdog/${mode}: a run failed: ${(error as Error).message}`);
+      const order = round % 2 === 0 ? MODES : [...MODES].reverse();
+      const bursts = new Map<Mode, MeasuredRun[]>(MODES.map((mode) => [mode, []]));
+      for (let burst = 0; burst < options.durationSec; burst++) {
+        for (const mode of burstOrder(order, burst)) {
+          try {
+            bursts.get(mode)!.push(await once(mode, BURST_SEC));
+          } catch (error) {
+            warnings.push(`watchdog/${mode}: a run failed: ${(error as Error).message}`);
+          }
         }
+      }
+      const measuredThisRound = new Map<Mode, MeasuredRun>();
+      roundRuns.push(measuredThisRound);
+      for (const mode of order) {
+        const measured = mergeBursts(bursts.get(mode)!);
+        if (measured === undefined) continue;
+        results.get(mode)!.push(measured);
+        measuredThisRound.set(mode, measured);
+        context.log(
+          `watchdog: round ${round + 1}/${options.rounds} ${mode.padEnd(3)} ${Math.round(measured.load.requestsPerSec)} req/s, ` +
+            `${formatFigure(measured.cpuMicrosPerRequest)} µs CPU/req, other processes ${percent(measured.otherShare)}`,
+        );
       }
     }
     for (let i = 0; i < BLOCKS; i++) {
@@ -176,21 +192,27 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
       runs.map((one) => String(Math.round(one.load.requestsPerSec))).join(" "),
     ]);
   }
-  // Quiet runs of both servers measure us, not the neighbours; otherwise all runs.
-  const bothQuiet = quietRates.get("off") !== undefined && quietRates.get("on") !== undefined;
-  const off = bothQuiet ? quietRates.get("off") : rates.get("off");
-  const on = bothQuiet ? quietRates.get("on") : rates.get("on");
-  const ratio = off !== undefined && on !== undefined && off > 0 ? (on / off).toFixed(3) : "n/a";
-  const cpuOff = cpus.get("off");
-  const cpuOn = cpus.get("on");
-  const cpuRatio = cpuOff !== undefined && cpuOn !== undefined && cpuOn > 0 ? (cpuOff / cpuOn).toFixed(3) : "n/a";
+  // Each round's on/off ratio compares figures measured seconds apart; the median of those is the
+  // headline (bench/lib/bursts.ts). The same pairing by CPU time per request is the second opinion.
+  const off = rates.get("off");
+  const on = rates.get("on");
+  const pairedOnOff = pairedRatio(roundRuns.map((runs) => ({ a: runs.get("on")?.load.requestsPerSec, b: runs.get("off")?.load.requestsPerSec })));
+  const ratio = pairedOnOff === undefined ? "n/a" : pairedOnOff.toFixed(3);
+  const pairedCpu = pairedRatio(roundRuns.map((runs) => ({ a: runs.get("off")?.cpuMicrosPerRequest, b: runs.get("on")?.cpuMicrosPerRequest })));
+  const cpuRatio = pairedCpu === undefined ? "n/a" : pairedCpu.toFixed(3);
+  const roundRatios = roundRuns
+    .map((runs) => {
+      const ratioOfRound = pairedRatio([{ a: runs.get("on")?.load.requestsPerSec, b: runs.get("off")?.load.requestsPerSec }]);
+      return ratioOfRound === undefined ? "n/a" : ratioOfRound.toFixed(3);
+    })
+    .join(" ");
   const detectMs = detections.length ? String(Math.round(median(detections))) : "n/a";
   const integer = (value: number | undefined) => (value === undefined ? "n/a" : String(Math.round(value)));
   return {
     report:
-      `watchdog: GET {"message":"Hello World"} with watchdog: false vs the defaults, ${options.connections} connections, medians of ${options.rounds} rounds\n` +
+      `watchdog: GET {"message":"Hello World"} with watchdog: false vs the defaults, ${options.connections} connections, medians of ${options.rounds} rounds of ${options.durationSec} alternating ${BURST_SEC} s bursts each\n` +
       formatTable(["watchdog", "req/s", "quiet runs (n)", "CPU µs/req", "p50 ms", "p99 ms", "other CPU", "each round"], rows) +
-      `\nratio: ${bothQuiet ? "quiet runs" : "all runs (too few quiet ones)"}; by CPU time per request: off/on = ${cpuRatio}` +
+      `\nratio: the median of the rounds' own on/off req/s ratios (${roundRatios}); the same by CPU time per request, off/on = ${cpuRatio}` +
       `\n"other CPU": median share of the server's core used by other processes; quiet: at most ${percent(BUSY_SHARE_LIMIT)}` +
       `\ndetection of a ${BLOCK_MS} ms block (start of the block to its stack taken), threshold 250 ms: ${detections.map((ms) => Math.round(ms)).join(", ") || "none"} ms`,
     summary: `watchdog: off=${integer(off)} on=${integer(on)} req/s ratio=${ratio} detect_ms=${detectMs}`,
@@ -202,7 +224,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
 const scenario: Scenario = {
   name: "watchdog",
   description: "hello world with the watchdog and always-on profile vs without; time to detect a 1 s block",
-  estimateSeconds: (options) => options.rounds * MODES.length * (options.warmupSec + options.durationSec + 4) + BLOCKS * 4 + 30,
+  estimateSeconds: (options) => options.rounds * MODES.length * (options.warmupSec + options.durationSec * 1.5 + 4) + BLOCKS * 4 + 30,
   run,
 };
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseBenchArgs } from "../../bench/lib/args.js";
 import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
+import { burstOrder, mergeBursts, pairedRatio } from "../../bench/lib/bursts.js";
 import { rotate } from "../../bench/lib/compare.js";
 import { COMPARISON_HEADERS, summarizeServer, type MeasuredRun } from "../../bench/lib/comparison-summary.js";
 import {
@@ -212,6 +213,17 @@ describe("formatComparisonLine", () => {
     );
   });
 
+  it("prints the paired ratio when given one instead of dividing the medians", () => {
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: 90, fastify: 100, node: 120, ratio: 1.0149 }),
+      "hello: loopwise=90 fastify=100 node=120 req/s ratio_vs_fastify=1.01",
+    );
+    assert.equal(
+      formatComparisonLine("hello", { loopwise: 90, fastify: 100, node: 120, ratio: Number.NaN }),
+      "hello: loopwise=90 fastify=100 node=120 req/s ratio_vs_fastify=n/a",
+    );
+  });
+
   it("always produces exactly one line and refuses names that would break it", () => {
     const line = formatComparisonLine("thread-overhead", { loopwise: 1, fastify: 1, node: 1 });
     assert.equal(line.split("\n").length, 1);
@@ -368,5 +380,58 @@ describe("summarizeServer", () => {
     const summary = summarizeServer("hello", "x", [run(0), run(0)]);
     assert.equal(summary.requestsPerSec, 0);
     assert.ok(!summary.warnings.some((warning) => warning.includes("NaN")));
+  });
+});
+
+describe("interleaved bursts", () => {
+  const burst = (requestsPerSec: number, totalRequests: number | undefined, cpu: number | undefined, otherShare: number | undefined, p99 = 9): MeasuredRun => ({
+    load: { requestsPerSec, totalRequests, latencyMs: { p50: 1, p99 }, socketErrors: 1, non2xx: 2 },
+    otherShare,
+    cpuMicrosPerRequest: cpu,
+  });
+
+  it("alternates the order of the servers from one burst to the next", () => {
+    assert.deepEqual(burstOrder(["a", "b", "c"], 0), ["a", "b", "c"]);
+    assert.deepEqual(burstOrder(["a", "b", "c"], 1), ["c", "b", "a"]);
+    assert.deepEqual(burstOrder(["a", "b", "c"], 2), ["a", "b", "c"]);
+    const items = ["a", "b"];
+    burstOrder(items, 1);
+    assert.deepEqual(items, ["a", "b"], "the caller's array is left alone");
+  });
+
+  it("merges a server's bursts: mean req/s, summed counts, CPU weighted by requests, median latencies", () => {
+    const merged = mergeBursts([burst(100, 100, 40, 0.1, 5), burst(300, 300, 60, 0.3, 7), burst(200, 200, 50, 0.2, 30)])!;
+    assert.equal(merged.load.requestsPerSec, 200);
+    assert.equal(merged.load.totalRequests, 600);
+    assert.equal(merged.load.socketErrors, 3);
+    assert.equal(merged.load.non2xx, 6);
+    assert.deepEqual(merged.load.latencyMs, { p50: 1, p99: 7 });
+    // (40*100 + 60*300 + 50*200) / 600
+    assert.ok(Math.abs(merged.cpuMicrosPerRequest! - 32000 / 600) < 1e-9);
+    assert.ok(Math.abs(merged.otherShare! - 0.2) < 1e-9);
+  });
+
+  it("leaves a figure unknown when any burst lacks it, and merges nothing into undefined", () => {
+    const merged = mergeBursts([burst(100, undefined, 40, undefined), burst(300, 300, undefined, 0.3)])!;
+    assert.equal(merged.load.totalRequests, undefined);
+    assert.equal(merged.cpuMicrosPerRequest, undefined);
+    assert.equal(merged.otherShare, undefined);
+    assert.equal(mergeBursts([]), undefined);
+    const one = burst(1, 1, 1, 0);
+    assert.equal(mergeBursts([one]), one);
+  });
+
+  it("takes the median of the rounds' own ratios, skipping rounds where either side is missing", () => {
+    // Each round says loopwise was 10% slower, however fast the machine was that round.
+    const rounds = [
+      { a: 90, b: 100 },
+      { a: 180, b: 200 },
+      { a: 45, b: 50 },
+      { a: undefined, b: 100 },
+      { a: 100, b: 0 },
+    ];
+    assert.ok(Math.abs(pairedRatio(rounds)! - 0.9) < 1e-9);
+    assert.equal(pairedRatio([{ a: Number.NaN, b: 1 }, { a: 1, b: undefined }]), undefined);
+    assert.equal(pairedRatio([]), undefined);
   });
 });
