@@ -7,16 +7,21 @@ import type { RequestContext } from "./watch/request-context.js";
 /** How a request learns that its client went away (the socket closed before the response ended). */
 export type CloseWatcher = (onClientGone: () => void) => void;
 
-/** Everything a Request is built from; the socket adapter and the TestClient each provide one. */
+/**
+ * Everything a Request is built from; the socket adapter and the TestClient each provide one.
+ * `headers` and `client` are read on first use only, so a source may compute them in getters
+ * (Node builds a request's header object only when asked for it).
+ */
 export interface RequestSource {
-  method: string;
+  readonly method: string;
   /** Path and query as sent: `/items/5?q=x`. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: BodySource;
-  client?: { host: string; port: number } | undefined;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: BodySource;
+  readonly client?: { host: string; port: number } | undefined;
+  /** Called as a method of the source. */
   watchClose?: CloseWatcher | undefined;
-  context: RequestContext;
+  readonly context: RequestContext;
 }
 
 /** A function run after the response is sent (FastAPI's BackgroundTasks). */
@@ -44,19 +49,18 @@ export class Request {
   rootPath = "";
   /** The query string without `?` ("" when none). */
   readonly queryString: string;
-  /** Lowercase header names, as Node parses them. */
-  readonly headers: IncomingHttpHeaders;
-  readonly client: { host: string; port: number } | undefined;
   /** The running request's watchdog context (id, route). */
   readonly context: RequestContext;
   /** Decoded path parameters of the matched route, as strings. */
   pathParams: Record<string, string> = {};
+  readonly #source: RequestSource;
+  #headers: IncomingHttpHeaders | undefined;
+  #client: { host: string; port: number } | undefined | null = null;
   #body: BodySource;
   #query: Record<string, string | string[]> | undefined;
   #cookies: Record<string, string> | undefined;
   #state: Record<string, unknown> | undefined;
   #abort: AbortController | undefined;
-  #watchClose: CloseWatcher | undefined;
   #background: BackgroundJob[] | undefined;
   #cleanups: BackgroundJob[] | undefined;
 
@@ -66,11 +70,20 @@ export class Request {
     const q = source.url.indexOf("?");
     this.path = q === -1 ? source.url : source.url.slice(0, q);
     this.queryString = q === -1 ? "" : source.url.slice(q + 1);
-    this.headers = source.headers;
-    this.client = source.client;
     this.context = source.context;
+    this.#source = source;
     this.#body = source.body;
-    this.#watchClose = source.watchClose;
+  }
+
+  /** Lowercase header names, as Node parses them. */
+  get headers(): IncomingHttpHeaders {
+    return (this.#headers ??= this.#source.headers);
+  }
+
+  /** The peer's address and port; undefined once the socket is gone (or for none). */
+  get client(): { host: string; port: number } | undefined {
+    if (this.#client === null) this.#client = this.#source.client;
+    return this.#client;
   }
 
   /** Query parameters; repeated keys give arrays. */
@@ -93,7 +106,7 @@ export class Request {
     if (!this.#abort) {
       const controller = new AbortController();
       this.#abort = controller;
-      this.#watchClose?.(() => controller.abort(new Error("The client disconnected")));
+      this.#source.watchClose?.(() => controller.abort(new Error("The client disconnected")));
     }
     return this.#abort.signal;
   }
@@ -104,7 +117,7 @@ export class Request {
    */
   onClientGone(callback: () => void): void {
     if (this.#abort) this.#abort.signal.addEventListener("abort", callback, { once: true });
-    else this.#watchClose?.(callback);
+    else this.#source.watchClose?.(callback);
   }
 
   /** The body source (read once): use {@link bytes}, {@link text} or {@link json} unless streaming. */

@@ -13,7 +13,7 @@ export interface BenchCommand {
 }
 
 export const USAGE = `usage: npm run bench -- <scenario...|all> [options]
-  --duration <s>     seconds per measured run (default 5, 1..120)
+  --duration <s>     seconds each server is measured per round (default 5, 1..120)
   --rounds <n>       measured rounds, each runs every server once, rotated (default 5, 1..30)
   --connections <n>  concurrent connections (default 50, 1..2000)
   --warmup <s>       unmeasured warm-up seconds per server (default 3, 0..60)

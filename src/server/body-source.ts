@@ -19,27 +19,55 @@ function tooLarge(limit: number): HTTPException {
   return new HTTPException(413, `Request body is larger than the limit of ${limit} bytes`, { connection: "close" });
 }
 
-/** The body of a `node:http` request. */
+/**
+ * The body of a `node:http` request. Its headers are read from `rawHeaders` on first need, so a
+ * bodiless GET never makes Node build the request's header object.
+ */
 export class SocketBodySource implements BodySource {
-  readonly declaredLength: number | undefined;
   #message: IncomingMessage;
   #consumed = false;
-  /** False for a request that has no body at all (HTTP/1.1: no Content-Length above 0, no Transfer-Encoding). */
-  readonly #mayHaveBody: boolean;
+  /** Content-Length as a number, undefined for none or unusable, null before it was looked up. */
+  #declaredLength: number | undefined | null = null;
+  #chunked = false;
 
   constructor(message: IncomingMessage) {
     this.#message = message;
-    const header = message.headers["content-length"];
-    // Node's parser has refused a Content-Length that is not a single decimal number (400).
-    const length = header === undefined ? NaN : Number(header);
-    this.declaredLength = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-    this.#mayHaveBody = this.declaredLength !== undefined ? this.declaredLength > 0 : message.headers["transfer-encoding"] !== undefined;
+  }
+
+  get declaredLength(): number | undefined {
+    if (this.#declaredLength === null) this.#readFraming();
+    return this.#declaredLength as number | undefined;
   }
 
   get unread(): boolean {
     // A response can be ready before the parser has even marked a bodiless request complete
     // (a route with nothing to await answers inside the 'request' event): nothing is left unread.
-    return !this.#consumed && this.#mayHaveBody && !this.#message.complete;
+    return !this.#consumed && this.#mayHaveBody() && !this.#message.complete;
+  }
+
+  /** False for a request that has no body at all (HTTP/1.1: no Content-Length above 0, no Transfer-Encoding). */
+  #mayHaveBody(): boolean {
+    const length = this.declaredLength;
+    return length !== undefined ? length > 0 : this.#chunked;
+  }
+
+  /**
+   * Content-Length and Transfer-Encoding from `rawHeaders`, the first of each as Node's header
+   * object keeps them. Node's parser has already refused a Content-Length that is not a decimal
+   * number, and conflicting duplicates (400).
+   */
+  #readFraming(): void {
+    const raw = this.#message.rawHeaders;
+    let length: string | undefined;
+    let chunked = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (length === undefined && name.length === 14 && name.toLowerCase() === "content-length") length = raw[i + 1];
+      else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") chunked = true;
+    }
+    const value = length === undefined ? NaN : Number(length);
+    this.#declaredLength = Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    this.#chunked = chunked;
   }
 
   read(limit: number): Promise<Buffer> {

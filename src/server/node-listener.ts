@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { errorResponse } from "../errors/error-response.js";
 import type { Response } from "../responses/response.js";
 import { nextRequestId, requestContext, type RequestContext } from "../watch/request-context.js";
-import { SocketBodySource } from "./body-source.js";
+import { SocketRequestSource } from "./socket-request-source.js";
 import { serveRequest } from "./serve-request.js";
 import { writeResponse } from "./write-response.js";
 
@@ -53,34 +53,19 @@ function serveSocketRequest(
     requestDone(state);
     return;
   }
-  const socket = im.socket;
-  serveRequest(
-    app,
-    {
-      method: context.method,
-      url,
-      headers: im.headers,
-      body: new SocketBodySource(im),
-      client: socket.remoteAddress ? { host: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined,
-      watchClose: (onClientGone) => {
-        sr.once("close", () => {
-          if (!sr.writableFinished) onClientGone();
-        });
-      },
-      context,
+  serveRequest(app, new SocketRequestSource(im, sr, url, context), sr, beforeWrite).then(
+    () => requestDone(state),
+    (error: unknown) => {
+      requestDone(state);
+      app.logger.error({ err: error, reqId: context.id }, "Serving a request failed");
+      if (!sr.headersSent) {
+        sr.writeHead(500, { "content-type": "application/json", connection: "close" });
+        sr.end('{"detail":"Internal Server Error"}');
+      } else {
+        sr.destroy();
+      }
     },
-    sr,
-    beforeWrite,
-  ).then(() => requestDone(state), (error) => {
-    requestDone(state);
-    app.logger.error({ err: error, reqId: context.id }, "Serving a request failed");
-    if (!sr.headersSent) {
-      sr.writeHead(500, { "content-type": "application/json", connection: "close" });
-      sr.end('{"detail":"Internal Server Error"}');
-    } else {
-      sr.destroy();
-    }
-  });
+  );
 }
 
 /** `/path?q` as is; an absolute-form target (`http://host/path`) reduced to its path; else undefined. */

@@ -27,6 +27,10 @@ export class MainLane {
   readonly #announceRoute: (entry: RouteEntry) => void;
   readonly #routes = new Map<string, Map<string, number>>();
   #nextRouteIndex = 1;
+  // The last route looked up: consecutive requests to one route skip the two map lookups.
+  #lastMethod = "";
+  #lastRoute = "";
+  #lastIndex = 0;
   #timer: NodeJS.Timeout | undefined;
   #ticks = 0;
 
@@ -73,6 +77,18 @@ export class MainLane {
   }
 
   #routeIndex(method: string, route: string): number {
+    if (route === this.#lastRoute && method === this.#lastMethod) return this.#lastIndex;
+    const index = this.#lookUpRouteIndex(method, route);
+    // An unlisted route (past MAX_ROUTES) is not remembered: it would pin index 0 to its name.
+    if (index !== 0) {
+      this.#lastMethod = method;
+      this.#lastRoute = route;
+      this.#lastIndex = index;
+    }
+    return index;
+  }
+
+  #lookUpRouteIndex(method: string, route: string): number {
     let byRoute = this.#routes.get(method);
     if (byRoute === undefined) {
       byRoute = new Map();

@@ -49,19 +49,31 @@ export class RouteStats {
 export class RouteStatsTable {
   readonly #byMethod = new Map<string, Map<string, RouteStats>>();
   #routes = 0;
+  // The last route looked up: consecutive requests to one route skip the two map lookups.
+  #last: RouteStats | undefined;
+  #lastRoute = "";
 
   /** The stats of a route, created on first use. */
   of(method: string, route: string): RouteStats {
+    const last = this.#last;
+    if (last !== undefined && route === this.#lastRoute && method === last.method) return last;
+    const stats = this.#lookUp(method, route);
+    this.#last = stats;
+    this.#lastRoute = route;
+    return stats;
+  }
+
+  #lookUp(method: string, route: string): RouteStats {
     let byRoute = this.#byMethod.get(method);
     if (byRoute === undefined) {
-      if (this.#byMethod.size >= 64 && method !== OTHER) return this.of(OTHER, OTHER);
+      if (this.#byMethod.size >= 64 && method !== OTHER) return this.#lookUp(OTHER, OTHER);
       byRoute = new Map();
       this.#byMethod.set(method, byRoute);
     }
     const name = route === "" ? NO_ROUTE : route;
     let stats = byRoute.get(name);
     if (stats === undefined) {
-      if (this.#routes >= MAX_ROUTES && name !== OTHER) return this.of(OTHER, OTHER);
+      if (this.#routes >= MAX_ROUTES && name !== OTHER) return this.#lookUp(OTHER, OTHER);
       stats = new RouteStats(method, name);
       byRoute.set(name, stats);
       this.#routes++;

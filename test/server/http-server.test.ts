@@ -16,6 +16,15 @@ describe("node:http server", () => {
   app.get("/hello", () => ({ message: "Hello World" }));
   // Declares no body: whatever a client sends is left unread.
   app.post("/ignores-body", () => ({ ok: true }));
+  // Reads the request's peer and one header only after the response, in a background job.
+  let seenLater: unknown;
+  app.get("/later", ({ req }) => {
+    req.background(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seenLater = { client: req.client?.host, agent: req.headers["user-agent"] };
+    });
+    return { ok: true };
+  });
   app.get("/wait", async ({ signal }) => {
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
     aborted = String(signal.reason?.message);
@@ -52,6 +61,27 @@ describe("node:http server", () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it("finds Content-Length and Transfer-Encoding in any letter case: an unread body still closes the connection", async () => {
+    // Whole requests written at once: the body arrives with the headers, as it does from clients.
+    const upper = await rawRequest(server.port, "POST /ignores-body HTTP/1.1\r\nHost: x\r\nCONTENT-LENGTH: 5\r\n\r\nhello");
+    assert.match(upper, /^HTTP\/1\.1 200 /);
+    assert.match(upper, /connection: close/i);
+    const chunked = await rawRequest(server.port, "POST /ignores-body HTTP/1.1\r\nHost: x\r\ntRaNsFeR-eNcOdInG: chunked\r\n\r\n5\r\nhello\r\n");
+    assert.match(chunked, /^HTTP\/1\.1 200 /);
+    assert.match(chunked, /connection: close/i);
+    const empty = await rawRequest(server.port, "POST /ignores-body HTTP/1.1\r\nHost: x\r\ncontent-length: 0\r\n\r\n");
+    assert.match(empty, /^HTTP\/1\.1 200 /);
+    assert.match(empty, /connection: keep-alive/i);
+  });
+
+  it("keeps the client's address and headers for code that reads them after the connection is gone", async () => {
+    seenLater = undefined;
+    const answer = await rawRequest(server.port, "GET /later HTTP/1.1\r\nHost: x\r\nUser-Agent: probe/1\r\nConnection: close\r\n\r\n");
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    for (let i = 0; i < 100 && seenLater === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(seenLater, { client: "127.0.0.1", agent: "probe/1" });
   });
 
   it("rejects a declared Content-Length over the limit with 413 without reading the body, and closes", async () => {
