@@ -80,7 +80,7 @@ export class Request {
     return (this.#headers ??= this.#source.headers);
   }
 
-  /** The peer's address and port; undefined once the socket is gone (or for none). */
+  /** The peer's address and port as the connection reported them at arrival; undefined when unknown. */
   get client(): { host: string; port: number } | undefined {
     if (this.#client === null) this.#client = this.#source.client;
     return this.#client;
