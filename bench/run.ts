@@ -6,7 +6,7 @@ import { readdirSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseBenchArgs, USAGE } from "./lib/args.js";
+import { parseBenchArgs, scenarioOptions, USAGE } from "./lib/args.js";
 import { killAllNow, liveChildCount } from "./lib/children.js";
 import { chooseLoadGenerator } from "./lib/load.js";
 import { detectPinning } from "./lib/pin.js";
@@ -75,14 +75,14 @@ async function main(): Promise<number> {
     return command.help ? 0 : 2;
   }
   const scenarios = selectScenarios(command.scenarios, available);
-  const { options } = command;
+  const optionsOf = (scenario: Scenario) => scenarioOptions(scenario.defaults, command.given);
   buildLoopwise();
 
   const pin = detectPinning([SERVER_CPU, LOAD_CPU]);
   // May install wrk with apt (its own timeouts bound it), so the budget starts after it.
   const { generator, note } = chooseLoadGenerator(command.loader, pin, LOAD_CPU);
 
-  const budgetSec = scenarios.reduce((sum, scenario) => sum + scenario.estimateSeconds(options), 0) * 1.5 + 60;
+  const budgetSec = scenarios.reduce((sum, scenario) => sum + scenario.estimateSeconds(optionsOf(scenario)), 0) * 1.5 + 60;
   setTimeout(() => {
     process.stderr.write(`bench: over the ${Math.round(budgetSec)} s budget, stopping everything\n`);
     killAllNow("SIGKILL");
@@ -96,21 +96,27 @@ async function main(): Promise<number> {
       `load average ${formatLoad()} at start`,
     `load generator: ${note}`,
     `pinning: ${pin.enabled ? `servers on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}` : pin.warning}`,
-    `settings: ${options.rounds} rounds x ${options.durationSec} s, ${options.connections} connections, ` +
-      `${options.warmupSec} s warm-up per server; budget ${Math.round(budgetSec)} s`,
+    ...scenarios.map((scenario) => {
+      const options = optionsOf(scenario);
+      return (
+        `settings of ${scenario.name}: ${options.rounds} rounds x ${options.durationSec} s, ${options.connections} connections, ` +
+        `${options.warmupSec} s warm-up per server`
+      );
+    }),
+    `budget: ${Math.round(budgetSec)} s`,
   ];
   console.log(header.join("\n") + "\n");
 
-  const context: ScenarioContext = {
-    options,
-    load: generator,
-    pin,
-    serverCpu: SERVER_CPU,
-    log: (line) => process.stderr.write(`${line}\n`),
-  };
   const summaries: string[] = [];
   let failed = false;
   for (const scenario of scenarios) {
+    const context: ScenarioContext = {
+      options: optionsOf(scenario),
+      load: generator,
+      pin,
+      serverCpu: SERVER_CPU,
+      log: (line) => process.stderr.write(`${line}\n`),
+    };
     const outcome = await scenario.run(context);
     const notes = [
       ...outcome.failures.map((text) => `FAILED: ${text}`),

@@ -17,8 +17,14 @@ import {
   type MeasuredRun,
 } from "./comparison-summary.js";
 import { formatComparisonLine, formatFigure, formatTable, type ComparisonFigures } from "./report.js";
-import type { ScenarioContext, ScenarioOutcome } from "./scenario.js";
+import type { BenchOptions, ScenarioContext, ScenarioOutcome } from "./scenario.js";
 import { spawnServer, type RunningServer, type ServerSpec } from "./spawn-server.js";
+
+/**
+ * Settings of the scenarios that compare server processes (`Scenario.defaults`): more, shorter
+ * rounds, since each round's fresh processes bring their own luck and only more of them average it.
+ */
+export const COMPARISON_DEFAULTS: Readonly<Partial<BenchOptions>> = { rounds: 10, durationSec: 3 };
 
 /** Length of one burst: short, so the servers' bursts sample the same minute of the machine. */
 const BURST_SEC = 1;

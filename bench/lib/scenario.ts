@@ -41,6 +41,12 @@ export interface Scenario {
   /** Equal to the file's base name, lowercase words joined by '-'. */
   readonly name: string;
   readonly description: string;
+  /**
+   * Settings this scenario runs with when no flag says otherwise. The comparisons default to
+   * more, shorter rounds: on a shared VM a server process keeps its luck (±30%) for its life,
+   * and only more processes average it out.
+   */
+  readonly defaults?: Partial<BenchOptions>;
   /** Upper estimate of the wall time, used for the run's overall deadline. */
   estimateSeconds(options: BenchOptions): number;
   run(context: ScenarioContext): Promise<ScenarioOutcome>;

@@ -1,6 +1,6 @@
 // post: parse, validate and serialize a small JSON body, i.e. the cost of the schema layer.
 import { expectExchange } from "../lib/check.js";
-import { compareServers, comparisonSeconds } from "../lib/compare.js";
+import { COMPARISON_DEFAULTS, compareServers, comparisonSeconds } from "../lib/compare.js";
 import type { Scenario } from "../lib/scenario.js";
 import { FRAMEWORK_SERVERS, SAMPLE_ITEM } from "../servers/catalog.js";
 
@@ -26,6 +26,7 @@ async function checkItems(origin: string): Promise<void> {
 const scenario: Scenario = {
   name: "post",
   description: "POST /items validating {name, price, tags} and echoing it: validation + serialization",
+  defaults: COMPARISON_DEFAULTS,
   estimateSeconds: (options) => comparisonSeconds(FRAMEWORK_SERVERS.length, options),
   run: (context) =>
     compareServers(context, {

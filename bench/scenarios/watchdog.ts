@@ -13,6 +13,7 @@
 // This file is also the benchmark's server: run as a program with WATCHDOG_BENCH_SERVER=on|off.
 import { expectExchange } from "../lib/check.js";
 import { burstOrder, mergeBursts, pairedRatio } from "../lib/bursts.js";
+import { COMPARISON_DEFAULTS } from "../lib/compare.js";
 import { BUSY_SHARE_LIMIT, percent, type MeasuredRun } from "../lib/comparison-summary.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "../lib/cpu-share.js";
 import { formatFigure, formatTable } from "../lib/report.js";
@@ -224,6 +225,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
 const scenario: Scenario = {
   name: "watchdog",
   description: "hello world with the watchdog and always-on profile vs without; time to detect a 1 s block",
+  defaults: COMPARISON_DEFAULTS,
   estimateSeconds: (options) => options.rounds * MODES.length * (options.warmupSec + options.durationSec * 1.5 + 4) + BLOCKS * 4 + 30,
   run,
 };

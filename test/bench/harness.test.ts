@@ -2,7 +2,7 @@
 // summary line, the wrk Lua script and the command line. No load is generated here.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseBenchArgs } from "../../bench/lib/args.js";
+import { DEFAULT_OPTIONS, parseBenchArgs, scenarioOptions } from "../../bench/lib/args.js";
 import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
 import { burstOrder, mergeBursts, pairedRatio } from "../../bench/lib/bursts.js";
 import { rotate } from "../../bench/lib/compare.js";
@@ -283,7 +283,22 @@ describe("parseBenchArgs", () => {
     const command = parseBenchArgs(["hello", "post", "--rounds", "7", "--duration=3s"]);
     assert.deepEqual(command.scenarios, ["hello", "post"]);
     assert.deepEqual(command.options, { durationSec: 3, rounds: 7, connections: 50, warmupSec: 3 });
+    assert.deepEqual(command.given, { durationSec: 3, rounds: 7 });
     assert.equal(command.loader, "auto");
+    assert.deepEqual(parseBenchArgs(["hello"]).given, {});
+    assert.deepEqual(parseBenchArgs(["hello"]).options, DEFAULT_OPTIONS);
+  });
+
+  it("lets a scenario's own defaults stand where no flag was given, and flags win over them", () => {
+    const comparison = { rounds: 10, durationSec: 3 };
+    assert.deepEqual(scenarioOptions(comparison, {}), { durationSec: 3, rounds: 10, connections: 50, warmupSec: 3 });
+    assert.deepEqual(scenarioOptions(comparison, parseBenchArgs(["hello", "--rounds", "4"]).given), {
+      durationSec: 3,
+      rounds: 4,
+      connections: 50,
+      warmupSec: 3,
+    });
+    assert.deepEqual(scenarioOptions(undefined, parseBenchArgs(["hol", "--warmup", "0"]).given), { ...DEFAULT_OPTIONS, warmupSec: 0 });
   });
 
   it("refuses unbounded, fractional, negative or non-numeric settings and unknown flags", () => {
