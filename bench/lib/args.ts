@@ -7,9 +7,7 @@ import type { BenchOptions } from "./scenario.js";
 export interface BenchCommand {
   /** Scenario names as given, or ["all"]. Empty means: print usage. */
   scenarios: string[];
-  /** Every setting, the defaults filled in where no flag was given. */
-  options: BenchOptions;
-  /** Only the settings given as flags: they win over a scenario's own defaults. */
+  /** Only the settings given as flags: they win over a scenario's own defaults ({@link scenarioOptions}). */
   given: Partial<BenchOptions>;
   loader: LoadPreference;
   help: boolean;
@@ -35,7 +33,7 @@ function boundedInteger(name: string, text: string, min: number, max: number): n
  * terminal on anything invalid.
  *
  * @example
- * parseBenchArgs(["hello", "--rounds", "7"]).options.rounds; // 7
+ * parseBenchArgs(["hello", "--rounds", "7"]).given; // { rounds: 7 }
  */
 export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   const { values, positionals } = parseArgs({
@@ -60,7 +58,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   if (values.rounds !== undefined) given.rounds = boundedInteger("rounds", values.rounds, 1, 30);
   if (values.connections !== undefined) given.connections = boundedInteger("connections", values.connections, 1, 2000);
   if (values.warmup !== undefined) given.warmupSec = boundedInteger("warmup", values.warmup, 0, 60);
-  return { scenarios: positionals, loader, help: values.help, options: { ...DEFAULT_OPTIONS, ...given }, given };
+  return { scenarios: positionals, loader, help: values.help, given };
 }
 
 /** The settings without flags; a scenario may have defaults of its own (`Scenario.defaults`). */

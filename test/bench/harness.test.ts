@@ -282,11 +282,11 @@ describe("parseBenchArgs", () => {
   it("reads scenarios and flags, with defaults", () => {
     const command = parseBenchArgs(["hello", "post", "--rounds", "7", "--duration=3s"]);
     assert.deepEqual(command.scenarios, ["hello", "post"]);
-    assert.deepEqual(command.options, { durationSec: 3, rounds: 7, connections: 50, warmupSec: 3 });
     assert.deepEqual(command.given, { durationSec: 3, rounds: 7 });
+    assert.deepEqual(scenarioOptions(undefined, command.given), { durationSec: 3, rounds: 7, connections: 50, warmupSec: 3 });
     assert.equal(command.loader, "auto");
     assert.deepEqual(parseBenchArgs(["hello"]).given, {});
-    assert.deepEqual(parseBenchArgs(["hello"]).options, DEFAULT_OPTIONS);
+    assert.deepEqual(scenarioOptions(undefined, {}), DEFAULT_OPTIONS);
   });
 
   it("lets a scenario's own defaults stand where no flag was given, and flags win over them", () => {
