@@ -54,7 +54,6 @@ export class Request {
   /** Decoded path parameters of the matched route, as strings. */
   pathParams: Record<string, string> = {};
   readonly #source: RequestSource;
-  #headers: IncomingHttpHeaders | undefined;
   #client: { host: string; port: number } | undefined | null = null;
   #body: BodySource;
   #query: Record<string, string | string[]> | undefined;
@@ -75,9 +74,9 @@ export class Request {
     this.#body = source.body;
   }
 
-  /** Lowercase header names, as Node parses them. */
+  /** Lowercase header names, as Node parses them (and keeps, once built). */
   get headers(): IncomingHttpHeaders {
-    return (this.#headers ??= this.#source.headers);
+    return this.#source.headers;
   }
 
   /** The peer's address and port as the connection reported them at arrival; undefined when unknown. */

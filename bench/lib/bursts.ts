@@ -68,6 +68,11 @@ export function mergeBursts(bursts: readonly MeasuredRun[]): MeasuredRun | undef
   };
 }
 
+/** `a / b` of one round; undefined when either is missing, not finite, or `b` served nothing. */
+export function roundRatio(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b > 0 && a >= 0 ? a / b : undefined;
+}
+
 /**
  * The median over rounds of `a / b` in req/s, from the rounds where both were measured;
  * undefined when there is no such round (or `b` never served anything).
@@ -76,9 +81,21 @@ export function mergeBursts(bursts: readonly MeasuredRun[]): MeasuredRun | undef
  * pairedRatio([{ a: 90, b: 100 }, { a: 50, b: 40 }, { a: 99, b: 100 }]); // 0.99
  */
 export function pairedRatio(rounds: readonly { a: number | undefined; b: number | undefined }[]): number | undefined {
-  const ratios: number[] = [];
-  for (const { a, b } of rounds) {
-    if (a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && b > 0 && a >= 0) ratios.push(a / b);
-  }
+  const ratios = rounds.map(({ a, b }) => roundRatio(a, b)).filter((ratio): ratio is number => ratio !== undefined);
   return ratios.length === 0 ? undefined : median(ratios);
+}
+
+/**
+ * Each round's ratio for the report, `n/a` where a round lacks one.
+ *
+ * @example
+ * formatRoundRatios([{ a: 90, b: 100 }, { a: 1, b: undefined }], 2); // "0.90 n/a"
+ */
+export function formatRoundRatios(rounds: readonly { a: number | undefined; b: number | undefined }[], digits: number): string {
+  return rounds
+    .map(({ a, b }) => {
+      const ratio = roundRatio(a, b);
+      return ratio === undefined ? "n/a" : ratio.toFixed(digits);
+    })
+    .join(" ");
 }

@@ -6,7 +6,7 @@
 // processes each round because one process of a build can run 20-30% faster or slower than the
 // next for its whole life on a shared VM: with one process per server for all rounds, that
 // single draw decided the ratio.
-import { burstOrder, mergeBursts, pairedRatio } from "./bursts.js";
+import { burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "./bursts.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "./cpu-share.js";
 import type { LoadRequest } from "./load.js";
 import {
@@ -28,15 +28,6 @@ export const COMPARISON_DEFAULTS: Readonly<Partial<BenchOptions>> = { rounds: 10
 
 /** Length of one burst: short, so the servers' bursts sample the same minute of the machine. */
 const BURST_SEC = 1;
-
-function formatRoundRatios(roundRates: readonly Map<string, number>[]): string {
-  const ratios = roundRates.map((rates) => {
-    const loopwise = rates.get("loopwise");
-    const fastify = rates.get("fastify");
-    return loopwise !== undefined && fastify !== undefined && fastify > 0 ? (loopwise / fastify).toFixed(2) : "n/a";
-  });
-  return `by round: ${ratios.join(" ")}`;
-}
 
 export interface ComparisonPlan {
   scenario: string;
@@ -173,16 +164,17 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
   }
   const table = formatTable(COMPARISON_HEADERS, rows);
   const request = `${plan.request.method} ${plan.request.path}`;
+  const againstFastify = roundRates.map((rates) => ({ a: rates.get("loopwise"), b: rates.get("fastify") }));
   const figures: ComparisonFigures = {
     loopwise: medians.get("loopwise"),
     fastify: medians.get("fastify"),
     node: medians.get("node"),
-    ratio: pairedRatio(roundRates.map((rates) => ({ a: rates.get("loopwise"), b: rates.get("fastify") }))),
+    ratio: pairedRatio(againstFastify),
   };
   return {
     report:
       `${plan.scenario}: ${request}, medians of ${options.rounds} rounds, each of ${options.durationSec} alternating ${BURST_SEC} s bursts per server\n${table}\n(${COMPARISON_LEGEND}; ` +
-      `ratio_vs_fastify: the median of the rounds' own loopwise/fastify ratios, ${formatRoundRatios(roundRates)})`,
+      `ratio_vs_fastify: the median of the rounds' own loopwise/fastify ratios, by round: ${formatRoundRatios(againstFastify, 2)})`,
     summary: formatComparisonLine(plan.scenario, figures),
     warnings,
     failures,

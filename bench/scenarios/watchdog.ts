@@ -12,7 +12,7 @@
 //
 // This file is also the benchmark's server: run as a program with WATCHDOG_BENCH_SERVER=on|off.
 import { expectExchange } from "../lib/check.js";
-import { burstOrder, mergeBursts, pairedRatio } from "../lib/bursts.js";
+import { burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../lib/bursts.js";
 import { COMPARISON_DEFAULTS } from "../lib/compare.js";
 import { BUSY_SHARE_LIMIT, percent, type MeasuredRun } from "../lib/comparison-summary.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "../lib/cpu-share.js";
@@ -197,16 +197,12 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
   // headline (bench/lib/bursts.ts). The same pairing by CPU time per request is the second opinion.
   const off = rates.get("off");
   const on = rates.get("on");
-  const pairedOnOff = pairedRatio(roundRuns.map((runs) => ({ a: runs.get("on")?.load.requestsPerSec, b: runs.get("off")?.load.requestsPerSec })));
+  const onOff = roundRuns.map((runs) => ({ a: runs.get("on")?.load.requestsPerSec, b: runs.get("off")?.load.requestsPerSec }));
+  const pairedOnOff = pairedRatio(onOff);
   const ratio = pairedOnOff === undefined ? "n/a" : pairedOnOff.toFixed(3);
   const pairedCpu = pairedRatio(roundRuns.map((runs) => ({ a: runs.get("off")?.cpuMicrosPerRequest, b: runs.get("on")?.cpuMicrosPerRequest })));
   const cpuRatio = pairedCpu === undefined ? "n/a" : pairedCpu.toFixed(3);
-  const roundRatios = roundRuns
-    .map((runs) => {
-      const ratioOfRound = pairedRatio([{ a: runs.get("on")?.load.requestsPerSec, b: runs.get("off")?.load.requestsPerSec }]);
-      return ratioOfRound === undefined ? "n/a" : ratioOfRound.toFixed(3);
-    })
-    .join(" ");
+  const roundRatios = formatRoundRatios(onOff, 3);
   const detectMs = detections.length ? String(Math.round(median(detections))) : "n/a";
   const integer = (value: number | undefined) => (value === undefined ? "n/a" : String(Math.round(value)));
   return {

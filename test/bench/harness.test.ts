@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_OPTIONS, parseBenchArgs, scenarioOptions } from "../../bench/lib/args.js";
 import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
-import { burstOrder, mergeBursts, pairedRatio } from "../../bench/lib/bursts.js";
+import { burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../../bench/lib/bursts.js";
 import { rotate } from "../../bench/lib/compare.js";
 import { COMPARISON_HEADERS, summarizeServer, type MeasuredRun } from "../../bench/lib/comparison-summary.js";
 import {
@@ -448,5 +448,6 @@ describe("interleaved bursts", () => {
     assert.ok(Math.abs(pairedRatio(rounds)! - 0.9) < 1e-9);
     assert.equal(pairedRatio([{ a: Number.NaN, b: 1 }, { a: 1, b: undefined }]), undefined);
     assert.equal(pairedRatio([]), undefined);
+    assert.equal(formatRoundRatios(rounds, 2), "0.90 0.90 0.90 n/a n/a");
   });
 });
