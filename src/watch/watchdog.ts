@@ -157,6 +157,7 @@ class RunningWatchdog implements WatchdogHandle {
     this.#exited = new Promise((resolve) =>
       this.#worker.once("exit", () => {
         this.#workerAlive = false;
+        process.off("exit", this.#onProcessExit);
         resolve();
       }),
     );
@@ -219,7 +220,8 @@ class RunningWatchdog implements WatchdogHandle {
     setActiveMainLane(undefined);
     setActiveThreadLaneSource(undefined);
     this.#snapshot?.uninstall();
-    process.off("exit", this.#onProcessExit);
+    // The exit hook stays until the thread has exited: a process.exit() while stop() is still
+    // under way must wait for the session to go too.
     this.#markReady({ running: false, capture: "off", debuggerAware: false, detail: "stopped" });
   }
 

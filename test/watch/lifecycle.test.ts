@@ -9,6 +9,7 @@ describe("watchdog: process lifetime", () => {
     ["stop", "stopped"],
     ["running", "leaving-running"],
     ["exit", "exiting"],
+    ["exit-while-stopping", "exiting"],
   ] as const) {
     it(`the process ends on its own (${mode})`, async () => {
       const run = await runFixture("lifecycle", { args: [mode], killAfterMs: 20_000 });
