@@ -89,9 +89,11 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
     }
   };
 
-  // Starts, checks and warms a fresh process of every server; a server that fails is left out of the round.
+  // Starts, checks and warms a fresh process of every server; a server that fails is left out of
+  // the round. The start order rotates with the rounds, as the burst order does: which process
+  // starts first must not favour one server in every round.
   const startRound = async (round: number): Promise<void> => {
-    for (const spec of plan.servers) {
+    for (const spec of rotate(plan.servers, round)) {
       context.log(`${plan.scenario}: round ${round + 1}/${options.rounds}: starting ${spec.name}`);
       try {
         const server = await spawnServer(spec, { pin: context.pin, cpu: context.serverCpu });
@@ -124,7 +126,7 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
   try {
     for (let round = 0; round < options.rounds; round++) {
       await startRound(round);
-      const order = rotate(running, round);
+      const order = running;
       const bursts = new Map<RunningServer, MeasuredRun[]>(order.map((server) => [server, []]));
       for (let burst = 0; burst < options.durationSec; burst++) {
         for (const server of burstOrder(order, burst)) {

@@ -103,10 +103,11 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
   // A fresh pair of processes each round: one process of a given build can run persistently
   // 10-20 % faster or slower than the next (code layout, caches), which one pair would take for
   // the watchdog's cost.
-  const startPair = async (): Promise<void> => {
+  // Started (and warmed) in the round's order too: a process's start position must not favour a mode.
+  const startPair = async (order: readonly Mode[]): Promise<void> => {
     for (const server of servers.values()) await server.stop();
     servers.clear();
-    for (const mode of MODES) servers.set(mode, await startServer(context, mode));
+    for (const mode of order) servers.set(mode, await startServer(context, mode));
     for (const [mode, server] of servers) {
       await expectExchange(server.origin, { method: "GET", path: "/", status: 200, json: HELLO });
       const state = (await (await fetch(`${server.origin}/watch-state`)).json()) as { profiled: boolean; watchdog: boolean };
@@ -124,11 +125,11 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
       return { load: result, otherShare: otherProcessesShare(before, after), cpuMicrosPerRequest: cpuMicrosPerRequest(before, after, result.totalRequests) };
     };
     for (let round = 0; round < options.rounds; round++) {
-      await startPair();
-      if (options.warmupSec > 0) {
-        for (const mode of MODES) await once(mode, options.warmupSec);
-      }
       const order = round % 2 === 0 ? MODES : [...MODES].reverse();
+      await startPair(order);
+      if (options.warmupSec > 0) {
+        for (const mode of order) await once(mode, options.warmupSec);
+      }
       const bursts = new Map<Mode, MeasuredRun[]>(MODES.map((mode) => [mode, []]));
       for (let burst = 0; burst < options.durationSec; burst++) {
         for (const mode of burstOrder(order, burst)) {
