@@ -8,6 +8,9 @@ import type { LoadResult, LatencyPercentile } from "./load-result.js";
 import type { MeasuredRun } from "./comparison-summary.js";
 import { median } from "./stats.js";
 
+/** Length of one burst: short, so the servers' bursts sample the same minute of the machine. */
+export const BURST_SEC = 1;
+
 /**
  * The order of one burst in a round: forwards on even bursts, backwards on odd ones, so that no
  * server always runs right after the same neighbour (whose connections may still be closing).

@@ -6,7 +6,7 @@
 // processes each round because one process of a build can run 20-30% faster or slower than the
 // next for its whole life on a shared VM: with one process per server for all rounds, that
 // single draw decided the ratio.
-import { burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "./bursts.js";
+import { BURST_SEC, burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "./bursts.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "./cpu-share.js";
 import type { LoadRequest } from "./load.js";
 import {
@@ -25,9 +25,6 @@ import { spawnServer, type RunningServer, type ServerSpec } from "./spawn-server
  * rounds, since each round's fresh processes bring their own luck and only more of them average it.
  */
 export const COMPARISON_DEFAULTS: Readonly<Partial<BenchOptions>> = { rounds: 10, durationSec: 3 };
-
-/** Length of one burst: short, so the servers' bursts sample the same minute of the machine. */
-const BURST_SEC = 1;
 
 export interface ComparisonPlan {
   scenario: string;
@@ -125,11 +122,11 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
 
   try {
     for (let round = 0; round < options.rounds; round++) {
+      // `running` is in the round's rotated start order, which the bursts follow.
       await startRound(round);
-      const order = running;
-      const bursts = new Map<RunningServer, MeasuredRun[]>(order.map((server) => [server, []]));
+      const bursts = new Map<RunningServer, MeasuredRun[]>(running.map((server) => [server, []]));
       for (let burst = 0; burst < options.durationSec; burst++) {
-        for (const server of burstOrder(order, burst)) {
+        for (const server of burstOrder(running, burst)) {
           if (server.hasExited()) continue;
           const measured = await runOnce(server, BURST_SEC);
           if (measured) bursts.get(server)!.push(measured);
@@ -137,7 +134,7 @@ export async function compareServers(context: ScenarioContext, plan: ComparisonP
       }
       const rates = new Map<string, number>();
       roundRates.push(rates);
-      for (const server of order) {
+      for (const server of running) {
         const measured = mergeBursts(bursts.get(server)!);
         if (!measured) continue;
         results.get(server.name)?.push(measured);

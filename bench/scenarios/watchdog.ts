@@ -12,8 +12,8 @@
 //
 // This file is also the benchmark's server: run as a program with WATCHDOG_BENCH_SERVER=on|off.
 import { expectExchange } from "../lib/check.js";
-import { burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../lib/bursts.js";
-import { COMPARISON_DEFAULTS } from "../lib/compare.js";
+import { BURST_SEC, burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../lib/bursts.js";
+import { COMPARISON_DEFAULTS, rotate } from "../lib/compare.js";
 import { BUSY_SHARE_LIMIT, percent, type MeasuredRun } from "../lib/comparison-summary.js";
 import { cpuMicrosPerRequest, otherProcessesShare, sampleCpu } from "../lib/cpu-share.js";
 import { formatFigure, formatTable } from "../lib/report.js";
@@ -25,8 +25,6 @@ const SERVER_ENV = "WATCHDOG_BENCH_SERVER";
 const HELLO = { message: "Hello World" };
 const BLOCK_MS = 1000;
 const BLOCKS = 3;
-/** One burst: each round alternates the two servers every second (see bench/lib/bursts.ts). */
-const BURST_SEC = 1;
 
 // ---- the server ---------------------------------------------------------------------------
 
@@ -125,7 +123,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
       return { load: result, otherShare: otherProcessesShare(before, after), cpuMicrosPerRequest: cpuMicrosPerRequest(before, after, result.totalRequests) };
     };
     for (let round = 0; round < options.rounds; round++) {
-      const order = round % 2 === 0 ? MODES : [...MODES].reverse();
+      const order = rotate(MODES, round);
       await startPair(order);
       if (options.warmupSec > 0) {
         for (const mode of order) await once(mode, options.warmupSec);

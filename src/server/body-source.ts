@@ -42,7 +42,8 @@ export class SocketBodySource implements BodySource {
   get unread(): boolean {
     // A response can be ready before the parser has even marked a bodiless request complete
     // (a route with nothing to await answers inside the 'request' event): nothing is left unread.
-    return !this.#consumed && this.#mayHaveBody() && !this.#message.complete;
+    // `complete` first: once the parser is done the headers need not be looked at.
+    return !this.#consumed && !this.#message.complete && this.#mayHaveBody();
   }
 
   /** False for a request that has no body at all (HTTP/1.1: no Content-Length above 0, no Transfer-Encoding). */
