@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from "pino";
+import process from "node:process";
 
 export type { Logger };
 

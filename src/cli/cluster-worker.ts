@@ -5,6 +5,7 @@ import { CliError } from "./cli-error.js";
 import { runUntilStopped } from "./run-until-stopped.js";
 import { startServer, type StartedServer } from "./start-server.js";
 import { WORKER_CONFIG_ENV, decodeWorkerConfig, isShutdownMessage, type FatalMessage, type ReadyMessage } from "./worker-protocol.js";
+import process from "node:process";
 
 function tell(message: ReadyMessage | FatalMessage): Promise<void> {
   return new Promise((resolve) => {

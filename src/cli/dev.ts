@@ -10,6 +10,7 @@ import type { DevCommand, ServerSettings } from "./options.js";
 import { prettyLogLine } from "./pretty-log.js";
 import { ENV_NAME_ENV } from "./start-server.js";
 import { TreeWatcher } from "./tree-watcher.js";
+import process from "node:process";
 
 /** The `loopwise` executable; two levels up from both src/cli/ and dist/cli/. */
 const BIN = fileURLToPath(new URL("../../bin/loopwise.js", import.meta.url));

@@ -6,6 +6,7 @@ import { parseCommandLine, type CliEnv } from "./options.js";
 import { serve } from "./serve.js";
 import { writeStdout } from "./stdout.js";
 import { runWorkerCommand } from "./worker-command.js";
+import process from "node:process";
 
 function packageVersion(): string {
   try {

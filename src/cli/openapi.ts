@@ -2,6 +2,7 @@ import { CliError } from "./cli-error.js";
 import { loadApp } from "./load-app.js";
 import type { OpenapiCommand } from "./options.js";
 import { writeStdout } from "./stdout.js";
+import process from "node:process";
 
 /**
  * `loopwise openapi`: prints the app's OpenAPI document, indented, on stdout.

@@ -1,5 +1,6 @@
 import type { StartedServer } from "./start-server.js";
 import { isShutdownMessage } from "./worker-protocol.js";
+import process from "node:process";
 
 /** What, besides SIGTERM and SIGINT, makes a server process drain and stop. */
 export interface StopTriggers {

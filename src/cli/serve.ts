@@ -7,6 +7,7 @@ import type { ServeCommand } from "./options.js";
 import { runUntilStopped } from "./run-until-stopped.js";
 import { exportSettingsToEnv, startServer } from "./start-server.js";
 import { Supervisor } from "./supervisor.js";
+import process from "node:process";
 
 /**
  * `loopwise serve`: one process serving the app, or with `--workers N` a primary supervising N

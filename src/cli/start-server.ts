@@ -5,6 +5,7 @@ import type { AppSpec } from "./app-spec.js";
 import { CliError } from "./cli-error.js";
 import { loadApp } from "./load-app.js";
 import type { ServerSettings } from "./options.js";
+import process from "node:process";
 
 /** Names of environment variables the CLI sets for the app (and the thread lane) to read. */
 export const THREADS_ENV = "LOOPWISE_THREADS";

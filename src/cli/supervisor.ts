@@ -3,6 +3,7 @@ import type { Logger } from "../logging.js";
 import { CliError } from "./cli-error.js";
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffSettings } from "./restart-backoff.js";
 import { WORKER_CONFIG_ENV, isWorkerMessage, type FatalMessage, type ReadyMessage, type WorkerConfig } from "./worker-protocol.js";
+import process from "node:process";
 
 /** Settings of a {@link Supervisor}. */
 export interface SupervisorOptions {

@@ -1,4 +1,5 @@
 import { LOG_LEVEL_NAMES } from "./log-level.js";
+import process from "node:process";
 
 /** `loopwise --help`. */
 export const MAIN_USAGE = `loopwise: run loopwise apps

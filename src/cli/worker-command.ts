@@ -7,6 +7,7 @@ import { LOG_LEVEL_NAMES, parseLogLevel } from "./log-level.js";
 import type { CliEnv } from "./options.js";
 import type { TaskWorker as RunningTaskWorker } from "../queue/task-worker.js";
 import { writeStdout } from "./stdout.js";
+import process from "node:process";
 
 /** `loopwise worker --help`. */
 export const WORKER_USAGE = `usage: loopwise worker <module>[:export] [options]

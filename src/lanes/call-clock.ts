@@ -1,5 +1,6 @@
 import { threadId } from "node:worker_threads";
 import { monotonicMs } from "../watch/shared-layout.js";
+import { performance } from "node:perf_hooks";
 
 /** A call that runs this long or longer on a thread counts as slow. */
 export const SHORT_CALL_MS = 10;

@@ -7,6 +7,7 @@ import type { ResponseSettings } from "../routing/route-options.js";
 import { BufferBodySource } from "../server/body-source.js";
 import type { ThreadPool } from "./thread-pool.js";
 import { callOnThread, registerThreadFunction, type ThreadFunction } from "./thread-function.js";
+import { performance } from "node:perf_hooks";
 
 /** What a dependency's context offers that can cross to a pool thread. */
 export interface ThreadDependencyContext {

@@ -10,6 +10,7 @@ import { resolvePoolOptions, type ResolvedPoolOptions, type ThreadPoolOptions } 
 import { typeScriptModuleRegistered } from "./registry.js";
 import { POOL_WORKER_MARK, type PoolWorkerData } from "./worker-context.js";
 import { releaseThreadLanesOf, threadLaneSource } from "../watch/pool-lanes.js";
+import process from "node:process";
 
 /** Slots of the shared cancellation table (a power of two: a call's slot is `id & (SLOTS - 1)`). */
 const CANCEL_SLOTS = 4096;

@@ -1,5 +1,6 @@
 import type { Logger } from "../logging.js";
 import type { Middleware } from "./middleware.js";
+import { performance } from "node:perf_hooks";
 
 /**
  * Logs one line when a request starts and one when its response is ready, with the request id,

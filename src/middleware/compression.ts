@@ -5,6 +5,7 @@ import { appendHeader } from "../responses/headers.js";
 import type { Response } from "../responses/response.js";
 import { negotiateCoding, type Coding } from "./accept-encoding.js";
 import type { Middleware } from "./middleware.js";
+import { Buffer } from "node:buffer";
 
 /** Options of {@link compression}. */
 export interface CompressionOptions {

@@ -1,4 +1,5 @@
 import type { Middleware } from "./middleware.js";
+import { performance } from "node:perf_hooks";
 
 /**
  * Adds `X-Process-Time` (seconds, as in FastAPI's docs example) and a `Server-Timing` `app`

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { FileHandle } from "node:fs/promises";
 import type { TempFiles } from "./temp-files.js";
 import { UploadFile } from "./upload-file.js";
+import { Buffer } from "node:buffer";
 
 /**
  * Receives one file part: kept in memory up to `threshold` bytes, then moved to a temporary file

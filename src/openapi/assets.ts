@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Response } from "../responses/response.js";
+import { Buffer } from "node:buffer";
 
 interface Asset {
   readonly packageName: "swagger-ui-dist" | "redoc";

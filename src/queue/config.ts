@@ -1,5 +1,6 @@
 import type { RedisOptions } from "ioredis";
 import { describeServer, parseRedisUrl } from "./redis-url.js";
+import process from "node:process";
 
 /** Queue-lane settings: `new App({ queue })`, {@link configureQueue}, or the environment. */
 export interface QueueSettings {

@@ -3,6 +3,7 @@ import type { Job } from "bullmq";
 import { requestContext, nextRequestId, type RequestContext } from "../watch/request-context.js";
 import { markRequest } from "../watch/main-lane.js";
 import { recordTaskRun } from "./metrics.js";
+import { performance } from "node:perf_hooks";
 
 const currentJob = new AsyncLocalStorage<Job>();
 

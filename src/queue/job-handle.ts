@@ -1,6 +1,7 @@
 import { Job } from "bullmq";
 import { queueConnections } from "./connections.js";
 import { JobFailedError, JobTimeoutError } from "./errors.js";
+import { performance } from "node:perf_hooks";
 
 /** Where a job is: BullMQ's states, as `handle.state()` reports them. */
 export type JobState = "waiting" | "delayed" | "prioritized" | "active" | "completed" | "failed" | "waiting-children" | "unknown";

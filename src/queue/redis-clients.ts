@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
+import process from "node:process";
 
 /**
  * How a connection behaves while Redis is down, by what it is for:

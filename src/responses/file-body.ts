@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import type { ByteRange } from "./byte-ranges.js";
+import { Buffer } from "node:buffer";
 
 /** The file as it was when the response headers were decided. */
 export interface FileIdentity {

@@ -8,6 +8,7 @@ import { fileChunks, type FileIdentity, type RangeFraming } from "./file-body.js
 import { guessMediaType } from "./media-types.js";
 import { prepareSymbol, type PreparableResponse, type RequestHead } from "./prepare.js";
 import { Response, type ResponseInit } from "./response.js";
+import { Buffer } from "node:buffer";
 
 /** Options of a {@link FileResponse}. */
 export interface FileResponseInit extends ResponseInit {

@@ -20,6 +20,7 @@ import type { PathTemplate } from "./path-template.js";
 import type { Handler, RouteOptions } from "./route-options.js";
 import { markRequest } from "../watch/main-lane.js";
 import type { RequestProfile } from "../watch/request-profile.js";
+import { performance } from "node:perf_hooks";
 
 /** Settings a route inherits from its app. */
 export interface RouteDefaults {

@@ -2,6 +2,7 @@ import type { Dependency } from "../deps/dependency.js";
 import { authorizationParts, headerValue } from "./authorization.js";
 import { notAuthenticated } from "./not-authenticated.js";
 import { securityDependency, withDescription, type MaybeMissing, type SecurityOptions } from "./security-dependency.js";
+import { Buffer } from "node:buffer";
 
 /** What {@link httpBasic} gives: the decoded user name and password. */
 export interface HTTPBasicCredentials {

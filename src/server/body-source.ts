@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { HTTPException } from "../errors/http-exception.js";
+import { Buffer } from "node:buffer";
 
 /** Where a request body comes from: a socket, or bytes handed to the TestClient. */
 export interface BodySource {

@@ -8,6 +8,8 @@ import { limitConcurrency } from "./concurrency-limit.js";
 import { logRequests } from "./request-log.js";
 import { IDLE_CONNECTION_GRACE_MS, openConnections, stopAccepting } from "./stop-accepting.js";
 import { setTimeout as sleep } from "node:timers/promises";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
 
 /** Options of `app.listen()` / `app.serve()`. */
 export interface ListenOptions {

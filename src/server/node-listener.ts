@@ -6,6 +6,7 @@ import { nextRequestId, requestContext, type RequestContext } from "../watch/req
 import { SocketRequestSource } from "./socket-request-source.js";
 import { serveRequest } from "./serve-request.js";
 import { writeResponse } from "./write-response.js";
+import { performance } from "node:perf_hooks";
 
 /** Shared between the listener and the shutdown logic. */
 export interface ConnectionState {
@@ -29,7 +30,12 @@ export function createRequestListener(app: App, state: ConnectionState): (im: In
       profile: undefined,
     };
     state.inFlight++;
-    requestContext.run(context, serveSocketRequest, app, im, sr, context, closeWhenDraining, state);
+    // enterWith, not run(): run() builds a second context frame to put the previous store back,
+    // about 1.5% of a small request. Our frame then stays current for the rest of the HTTP
+    // parser's pass over this chunk of the socket, which only parses the next pipelined request
+    // (whose listener enters its own context); Node restores the socket's frame when it ends.
+    requestContext.enterWith(context);
+    serveSocketRequest(app, im, sr, context, closeWhenDraining, state);
   };
 }
 

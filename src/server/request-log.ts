@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logging.js";
 import { profileSummaryOf } from "../watch/app-watch.js";
 import { profileText } from "../watch/profile-format.js";
+import { performance } from "node:perf_hooks";
 
 type Listener = (im: IncomingMessage, sr: ServerResponse) => void;
 

@@ -1,5 +1,6 @@
 import type { HeaderMap } from "../responses/headers.js";
 import type { Response } from "../responses/response.js";
+import { Buffer } from "node:buffer";
 
 /** The part of `http.ServerResponse` the writer uses; the TestClient implements it in memory. */
 export interface ResponseSink {

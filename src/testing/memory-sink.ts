@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { HeaderMap } from "../responses/headers.js";
 import type { ResponseSink } from "../server/write-response.js";
+import { Buffer } from "node:buffer";
 
 /** A ResponseSink that keeps what is written, for the TestClient. */
 export class MemorySink extends EventEmitter implements ResponseSink {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Buffer } from "node:buffer";
 
 /** A file to upload with the TestClient. */
 export interface TestFile {

@@ -11,6 +11,8 @@ import { TestWebSocket } from "./test-websocket.js";
 import { createUpgradeListener } from "../websocket/upgrade.js";
 import { isWebSocketUpgrade } from "../websocket/handshake.js";
 import { TestResponse } from "./test-response.js";
+import { performance } from "node:perf_hooks";
+import { Buffer } from "node:buffer";
 
 type QueryValue = string | number | boolean;
 

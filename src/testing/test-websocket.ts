@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
 import type { WebSocketDisconnect } from "../websocket/close-codes.js";
 import { MessageQueue } from "../websocket/message-queue.js";
+import { Buffer } from "node:buffer";
 
 /** The connection was refused before it opened: the HTTP response the server sent instead. */
 export class WebSocketDenied extends Error {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import process from "node:process";
 
 /** Source extensions a sibling worker module can have, in the order they are recognised. */
 const MODULE_EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js)$/;

@@ -21,6 +21,7 @@ import { RouteStatsTable, type RouteStats } from "./route-stats.js";
 import type { WatchdogStats } from "./stats.js";
 import type { WatchdogHandle } from "./watchdog.js";
 import { resolveWatchdogSettings, type WatchdogOptions } from "./watchdog-options.js";
+import { performance } from "node:perf_hooks";
 
 /** A finished request kept for the dashboard because its profile says something. */
 export interface KeptProfile {

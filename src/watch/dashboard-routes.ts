@@ -7,6 +7,7 @@ import type { DashboardGuard } from "./app-watch-options.js";
 import type { AppWatch } from "./app-watch.js";
 import { dashboardPage } from "./dashboard-page.js";
 import { dashboardBlock, dashboardState } from "./dashboard-state.js";
+import { performance } from "node:perf_hooks";
 
 const STATE_EVERY_MS = 1000;
 

@@ -5,6 +5,8 @@ import type { BlockClass, BlockReport } from "./block-report.js";
 import { formatBlockReport } from "./format.js";
 import type { LoopSample } from "./loop-monitor.js";
 import { round1 } from "./profile-summary.js";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
 
 /** What the dashboard page shows, sent as JSON (and every second over SSE). */
 export interface DashboardState {

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { BlockClass, BlockFrame, BlockReport } from "./block-report.js";
 import { isRuntimeFrame } from "./fingerprint.js";
+import process from "node:process";
 
 const MAX_URL_CHARS = 200;
 const MAX_NAME_CHARS = 100;

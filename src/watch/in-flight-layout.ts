@@ -5,8 +5,14 @@
  *
  *   header (Float64 clock epoch, slot count, overflow) | slot 0 | slot 1 | ...
  *
- * Each slot is written by the main thread only, inside a sequence lock (odd while written);
- * the reader retries a slot that changed under it. Texts are Latin-1 bytes, cut to fit.
+ * Each slot is written by the main thread only. A request's fields are written while the slot's
+ * `generation` is 0 (empty) and published by one `Atomics.store` of a new, never-zero generation;
+ * leaving stores 0 again. A reader takes a slot only if its generation was the same non-zero value
+ * before and after reading the fields, so a slot emptied or reused under it is skipped or re-read.
+ * One atomic store per request: `Atomics` calls are not inlined by V8's optimizing compiler, and a
+ * sequence lock's two increments cost more than the rest of the entry together. The outbound call
+ * of a slot changes while the request stays listed, so it keeps a sequence lock of its own.
+ * Texts are Latin-1 bytes, cut to fit.
  */
 
 export const HEADER_INTS = 4;
@@ -19,7 +25,8 @@ export const HEADER = {
 } as const;
 
 export const SLOT = {
-  seq: 0,
+  /** 0 while the slot is empty or being written; a new non-zero value each time a request is published. */
+  generation: 0,
   idLow: 1,
   idHigh: 2,
   /** `Math.round(performance.now())` of the main thread at arrival. */
@@ -72,14 +79,13 @@ export function readInFlight(buffer: SharedArrayBuffer, now: number, limit = 64)
 
 function readSlot(view: Int32Array, bytes: Uint8Array, base: number, epoch: number, now: number): InFlightRequest | null {
   for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-    const seq = Atomics.load(view, base + SLOT.seq);
-    if (seq % 2 !== 0) continue;
+    const generation = Atomics.load(view, base + SLOT.generation);
+    if (generation === 0) return null;
     const id = (Atomics.load(view, base + SLOT.idHigh) >>> 0) * 0x1_0000_0000 + (Atomics.load(view, base + SLOT.idLow) >>> 0);
-    if (id === 0) return null;
     const startedAt = epoch + Atomics.load(view, base + SLOT.startedAt);
     const request = latin1(bytes, base + SLOT.text, Atomics.load(view, base + SLOT.textLength));
     const outbound = readOutbound(view, bytes, base, epoch, now);
-    if (Atomics.load(view, base + SLOT.seq) !== seq) continue;
+    if (Atomics.load(view, base + SLOT.generation) !== generation) continue;
     const entry: InFlightRequest = { id, request, ageMs: Math.max(0, Math.round(now - startedAt)) };
     if (outbound !== null) entry.outbound = outbound;
     return entry;

@@ -1,6 +1,7 @@
 import type { RequestContext } from "./request-context.js";
 import { HEADER, HEADER_INTS, SLOT, SLOT_INTS, TEXT_BYTES, inFlightBufferSize } from "./in-flight-layout.js";
 import { monotonicMs } from "./shared-layout.js";
+import { performance } from "node:perf_hooks";
 
 const DEFAULT_SLOTS = 256;
 const SPACE = 32;
@@ -18,6 +19,7 @@ export class InFlightTable {
   readonly #contexts: (RequestContext | undefined)[];
   readonly #free: Int32Array;
   #freeCount: number;
+  #generation = 0;
 
   constructor(slots = DEFAULT_SLOTS) {
     this.buffer = new SharedArrayBuffer(inFlightBufferSize(slots));
@@ -43,23 +45,25 @@ export class InFlightTable {
     const view = this.#view;
     const base = HEADER_INTS + slot * SLOT_INTS;
     const id = ctx.id;
-    Atomics.add(view, base + SLOT.seq, 1);
+    // Plain stores while the slot's generation is 0; the atomic store below publishes them.
     view[base + SLOT.idLow] = id % 0x1_0000_0000 | 0;
     view[base + SLOT.idHigh] = Math.floor(id / 0x1_0000_0000) | 0;
     view[base + SLOT.startedAt] = Math.round(ctx.startedAt) | 0;
     view[base + SLOT.textLength] = this.#writeText(base + SLOT.text, ctx.method, ctx.url);
     view[base + SLOT.outLength] = 0;
-    Atomics.add(view, base + SLOT.seq, 1);
+    if (++this.#generation > 0x7fff_ffff) this.#generation = 1;
+    Atomics.store(view, base + SLOT.generation, this.#generation);
     return slot;
   }
 
   /** Removes the request in `slot` (from {@link enter}; -1 is ignored). */
   leave(slot: number): void {
     if (slot < 0) return;
-    const base = HEADER_INTS + slot * SLOT_INTS;
-    // A zero id frees the slot; no sequence lock is needed to say "nothing here".
-    Atomics.store(this.#view, base + SLOT.idLow, 0);
-    this.#view[base + SLOT.idHigh] = 0;
+    // A plain store: the watchdog reads the table while the loop is blocked, so nothing races
+    // with it then. Racing a running loop, a reader may still list a request that just ended;
+    // where stores can become visible out of order (not on x86), it could list a next request's
+    // fields under the old generation, a wrong line in a report, never a crash.
+    this.#view[HEADER_INTS + slot * SLOT_INTS + SLOT.generation] = 0;
     this.#contexts[slot] = undefined;
     this.#free[this.#freeCount++] = slot;
   }

@@ -1,6 +1,7 @@
 import { createHook, type AsyncHook } from "node:async_hooks";
 import { requestContext } from "./request-context.js";
 import type { RequestProfile } from "./request-profile.js";
+import { performance } from "node:perf_hooks";
 
 /**
  * Time each sampled request spends running on the event loop, from `async_hooks` before/after:

@@ -57,8 +57,11 @@ export class MainLane {
   /** Records `ctx` as the last request to enter a handler on the main thread. */
   mark(ctx: RequestContext): void {
     const base = this.#base;
+    // Plain stores (an `Atomics` call is not inlined, and this runs for every request): the
+    // watchdog reads the slot only once the heartbeat has been still for the threshold, long
+    // after these stores became visible.
     writeRequestId(this.#view, base, ctx.id);
-    Atomics.store(this.#view, base + LANE.routeIndex, this.#routeIndex(ctx.method, ctx.route));
+    this.#view[base + LANE.routeIndex] = this.#routeIndex(ctx.method, ctx.route);
   }
 
   #tick(): void {

@@ -3,6 +3,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import { inFlightTable } from "./in-flight.js";
 import { requestContext } from "./request-context.js";
 import { MAX_CALL_URL_CHARS, type OutboundCall, type RequestProfile } from "./request-profile.js";
+import { performance } from "node:perf_hooks";
 
 /**
  * Outbound HTTP calls seen on `diagnostics_channel`: undici's (Node's global `fetch`) and

@@ -1,4 +1,5 @@
 import type { OutboundCall, RequestProfile } from "./request-profile.js";
+import { performance } from "node:perf_hooks";
 
 /** One outbound call on the request's timeline (ms from its arrival). */
 export interface OutboundCallView {

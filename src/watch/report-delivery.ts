@@ -8,6 +8,7 @@ import { FingerprintRateLimiter, type RateDecision } from "./rate-limit.js";
 import { monotonicMs } from "./shared-layout.js";
 import type { RawFrame } from "./snapshot.js";
 import { SourceMapResolver } from "./source-maps.js";
+import process from "node:process";
 
 /** Where reports and map requests go (the watchdog thread's parentPort). */
 export interface ReportPort {

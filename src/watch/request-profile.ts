@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 /** One outbound HTTP call made while a request was served (from `diagnostics_channel`). */
 export interface OutboundCall {
   readonly method: string;

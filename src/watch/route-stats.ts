@@ -17,7 +17,11 @@ export class RouteStats {
   readonly buckets = new Float64Array(LATENCY_BUCKETS_MS.length + 1);
   count = 0;
   sumMs = 0;
-  readonly byStatus = new Map<number, number>();
+  // Statuses in order of first use, with their counts, and the last one used: a route answers
+  // with one status most of the time, and a Map's get and set cost more than the rest of `record`.
+  readonly #statuses: number[] = [];
+  readonly #statusCounts: number[] = [];
+  #lastStatus = -1;
   readonly #recent = new Float64Array(RECENT);
   #next = 0;
 
@@ -32,8 +36,28 @@ export class RouteStats {
     this.buckets[bucket]!++;
     this.count++;
     this.sumMs += ms;
-    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    let index = this.#lastStatus;
+    if (index < 0 || this.#statuses[index] !== status) index = this.#statusIndex(status);
+    this.#statusCounts[index]!++;
     this.#recent[this.#next++ % RECENT] = ms;
+  }
+
+  /** Requests by response status, in ascending status order (0 counts a status Node would not send). */
+  get byStatus(): ReadonlyMap<number, number> {
+    const pairs = this.#statuses.map((status, index): [number, number] => [status, this.#statusCounts[index]!]);
+    return new Map(pairs.sort((a, b) => a[0] - b[0]));
+  }
+
+  #statusIndex(status: number): number {
+    const known = Number.isInteger(status) && status >= 100 && status <= 999 ? status : 0;
+    let index = this.#statuses.indexOf(known);
+    if (index < 0) {
+      index = this.#statuses.length;
+      this.#statuses.push(known);
+      this.#statusCounts.push(0);
+    }
+    this.#lastStatus = index;
+    return index;
   }
 
   /** Percentiles (0..1) of the last 256 requests, in ms. */

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { BlockClass } from "./block-report.js";
 import { monotonicMs } from "./shared-layout.js";
+import { Buffer } from "node:buffer";
 
 /** Cumulative scheduler times of one thread, with the moment they were read. */
 export interface SchedSample {

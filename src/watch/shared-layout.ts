@@ -1,3 +1,4 @@
+import process from "node:process";
 /**
  * The shared memory the watchdog reads while the threads it watches are stuck. One
  * `SharedArrayBuffer`, seen as `Int32Array` (and a byte view for route names):

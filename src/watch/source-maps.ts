@@ -3,6 +3,7 @@ import { SourceMap, type SourceMapPayload } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BlockFrame } from "./block-report.js";
 import type { RawFrame } from "./snapshot.js";
+import { Buffer } from "node:buffer";
 
 /**
  * Asks the main thread for the source map it holds in memory for a file: tsx transpiles `.ts`

@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import process from "node:process";
 
 /** The logger the watchdog writes to: any pino-compatible object (pino itself fits). */
 export interface WatchdogLogger {

@@ -1,5 +1,6 @@
 import type { BlockReport } from "./block-report.js";
 import type { WatchdogLogger } from "./watchdog-logger.js";
+import process from "node:process";
 
 /** Options of `startWatchdog`. Every field is optional. */
 export interface WatchdogOptions {

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ToWorker, WatchdogWorkerConfig } from "./protocol.js";
 import { Watcher } from "./watcher.js";
+import process from "node:process";
 
 if (parentPort === null) throw new Error("watchdog-worker must run in a worker thread");
 const port = parentPort;

@@ -14,6 +14,7 @@ import { StatsRecorder, type WatchdogStats } from "./stats.js";
 import type { ThreadLaneGrant } from "./thread-lane.js";
 import { defaultWatchdogLogger, type WatchdogLogger } from "./watchdog-logger.js";
 import { resolveWatchdogSettings, type WatchdogOptions } from "./watchdog-options.js";
+import process from "node:process";
 
 /** How stacks are taken: over the inspector, switched off, or not possible in this process. */
 export type CaptureMode = "inspector" | "off" | "unavailable";

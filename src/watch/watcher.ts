@@ -8,6 +8,7 @@ import { SchedstatReader, classify, type SchedSample } from "./schedstat.js";
 import { FLAG, HEADER, monotonicMs, offsetDelta } from "./shared-layout.js";
 import type { Snapshot } from "./snapshot.js";
 import { ThreadLanesWatch, type LaneStall } from "./thread-lanes-watch.js";
+import process from "node:process";
 
 /** How long to wait, after a block ended, for a snapshot that may still be on its way. */
 const LATE_SNAPSHOT_WAIT_MS = 250;

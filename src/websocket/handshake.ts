@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { STATUS_CODES, validateHeaderName, validateHeaderValue } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Response } from "../responses/response.js";
+import { Buffer } from "node:buffer";
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 

@@ -1,5 +1,6 @@
 import type { RawData } from "ws";
 import { WebSocketDisconnect } from "./close-codes.js";
+import { Buffer } from "node:buffer";
 
 /** A message received: text frames arrive as strings, binary frames as Buffers. */
 export type WebSocketMessage = string | Buffer;

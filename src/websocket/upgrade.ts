@@ -12,6 +12,8 @@ import { WebSocketConnection } from "./connection.js";
 import { handshakeProblem, writeHttpResponse } from "./handshake.js";
 import type { WebSocketRoute } from "./websocket-route.js";
 import type { WebSocketRoutes } from "./websocket-routes.js";
+import { performance } from "node:perf_hooks";
+import { Buffer } from "node:buffer";
 
 /** The part of an App the upgrade path uses (also mounted sub-apps). */
 interface WebSocketApp {

@@ -5,6 +5,7 @@ import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { z } from "zod";
 import { App, type RunningServer } from "loopwise";
+import { requestContext } from "../../src/watch/request-context.js";
 import { rawRequest } from "../support/raw-http.js";
 import { nodeBin, repoRoot, tsNodeArgs } from "../support/node-bin.js";
 
@@ -14,6 +15,13 @@ describe("node:http server", () => {
   const app = new App({ logger: false, bodyLimit: 1024 });
   app.post("/items", { body: z.object({ name: z.string() }) }, ({ body }) => body);
   app.get("/hello", () => ({ message: "Hello World" }));
+  // The request context seen by a handler, at its start and after an await.
+  app.get("/context/{label}", async ({ path }) => {
+    const atStart = requestContext.getStore();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const afterAwait = requestContext.getStore();
+    return { label: path.label, url: atStart?.url, sameAfterAwait: atStart === afterAwait, id: atStart?.id };
+  });
   // Declares no body: whatever a client sends is left unread.
   app.post("/ignores-body", () => ({ ok: true }));
   // Reads the request's peer and one header only after the response, in a background job.
@@ -137,6 +145,22 @@ describe("node:http server", () => {
     const answer = await rawRequest(server.port, post("first") + post("second") + post("third", true));
     const bodies = answer.split(/HTTP\/1\.1 /).slice(1).map((part) => part.slice(part.indexOf("\r\n\r\n") + 4));
     assert.deepEqual(bodies, ['{"name":"first"}', '{"name":"second"}', '{"name":"third"}']);
+  });
+
+  it("gives each pipelined request its own context, kept across awaits, and none outside requests", async () => {
+    const get = (label: string, close = false) => `GET /context/${label} HTTP/1.1\r\nHost: x\r\n${close ? "Connection: close\r\n" : ""}\r\n`;
+    const answer = await rawRequest(server.port, get("a") + get("b") + get("c", true));
+    const bodies = answer
+      .split(/HTTP\/1\.1 /)
+      .slice(1)
+      .map((part) => JSON.parse(part.slice(part.indexOf("\r\n\r\n") + 4)) as { label: string; url: string; sameAfterAwait: boolean; id: number });
+    assert.deepEqual(
+      bodies.map(({ label, url, sameAfterAwait }) => ({ label, url, sameAfterAwait })),
+      ["a", "b", "c"].map((label) => ({ label, url: `/context/${label}`, sameAfterAwait: true })),
+    );
+    assert.equal(new Set(bodies.map((body) => body.id)).size, 3);
+    // The test's own code runs outside any request.
+    assert.equal(requestContext.getStore(), undefined);
   });
 
   it("invalid UTF-8 in a JSON body → 400", async () => {

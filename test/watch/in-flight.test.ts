@@ -55,6 +55,14 @@ describe("in-flight table: what the watchdog thread can list while the loop is s
     assert.deepEqual(readInFlight(table.buffer, monotonicMs()).map((entry) => entry.id).sort(), [2, 4]);
   });
 
+  it("lists a request whose id has a zero low word, and nothing for a slot it left", () => {
+    const table = new InFlightTable(2);
+    const slot = table.enter(context(2 ** 32, "GET", "/big-id"));
+    assert.deepEqual(readInFlight(table.buffer, monotonicMs()).map((entry) => [entry.id, entry.request]), [[2 ** 32, "GET /big-id"]]);
+    table.leave(slot);
+    assert.deepEqual(readInFlight(table.buffer, monotonicMs()), []);
+  });
+
   it("can be read from another thread", async () => {
     const table = new InFlightTable(4);
     table.enter(context(42, "DELETE", "/items/9", 50));

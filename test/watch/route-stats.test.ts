@@ -33,4 +33,12 @@ describe("per-route stats table", () => {
     assert.equal(table.of("GET", "/another-one"), other);
     assert.equal(table.of("GET", "/another-one"), other);
   });
+
+  it("counts statuses in ascending order, and a status Node would not send under 0", () => {
+    const stats = new RouteStatsTable().of("GET", "/a");
+    for (const status of [500, 200, 200, 404, 200, 500, 200]) stats.record(1, status);
+    for (const status of [Number.NaN, 42, 1000, 200.5, -1, Number.POSITIVE_INFINITY]) stats.record(1, status);
+    assert.deepEqual([...stats.byStatus], [[0, 6], [200, 4], [404, 1], [500, 2]]);
+    assert.equal(stats.count, 13);
+  });
 });
