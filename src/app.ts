@@ -406,6 +406,22 @@ export class App extends RouteRegistrar {
     return this.#handleThroughMiddleware(req);
   }
 
+  /**
+   * {@link dispatchRequest} for a caller that catches: without middleware, the route's own answer,
+   * which may throw or reject; the caller passes the error to {@link answerFailure}. The server's
+   * path does, saving a promise per request (a `.catch` link, and the `then` lookup on the
+   * response that resolving it costs). @internal
+   */
+  dispatchUncaught(req: Request): Promise<Response> | Response {
+    if (this.#middleware.length === 0) return this.#route(req);
+    return this.#handleThroughMiddleware(req);
+  }
+
+  /** The response for an error thrown by {@link dispatchUncaught}: as {@link dispatchRequest} answers it. @internal */
+  answerFailure(req: Request, error: unknown): Promise<Response> {
+    return this.#failed(req, error);
+  }
+
   async #handleThroughMiddleware(req: Request): Promise<Response> {
     const stack = (this.#stack ??= composeMiddleware(this.#middleware, (r) => this.#dispatch(r)));
     try {

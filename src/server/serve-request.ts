@@ -20,9 +20,14 @@ export async function serveRequest(
   watch?.begin(req);
   // One async function from arrival to the last byte: each layer of `await` costs every request.
   try {
-    // Load shedding answers before any of the request's work starts.
-    const answer = watch?.refuse(req) ?? app.dispatchRequest(req);
-    let response = answer instanceof Promise ? await answer : answer;
+    let response: Response;
+    try {
+      // Load shedding answers before any of the request's work starts.
+      const answer = watch?.refuse(req) ?? app.dispatchUncaught(req);
+      response = answer instanceof Promise ? await answer : answer;
+    } catch (error) {
+      response = await app.answerFailure(req, error);
+    }
     // A FileResponse made outside a route (middleware, exception handler) still needs the request.
     if (isPreparable(response)) {
       try {
