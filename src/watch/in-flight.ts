@@ -46,7 +46,8 @@ export class InFlightTable {
     const base = HEADER_INTS + slot * SLOT_INTS;
     const id = ctx.id;
     // Plain stores while the slot's generation is 0; the atomic store below publishes them.
-    view[base + SLOT.idLow] = id % 0x1_0000_0000 | 0;
+    // `| 0` keeps the low 32 bits of an integer up to 2^53; `%` by 2^32 (not a small integer) was a call to fmod.
+    view[base + SLOT.idLow] = id | 0;
     view[base + SLOT.idHigh] = Math.floor(id / 0x1_0000_0000) | 0;
     view[base + SLOT.startedAt] = Math.round(ctx.startedAt) | 0;
     view[base + SLOT.textLength] = this.#writeText(base + SLOT.text, ctx.method, ctx.url);

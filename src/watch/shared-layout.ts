@@ -104,7 +104,8 @@ export function offsetDelta(later: number, earlier: number): number {
 
 /** Splits a request id (a safe integer) into two Int32 slots and back. */
 export function writeRequestId(view: Int32Array, base: number, id: number): void {
-  view[base + LANE.requestLow] = id % 0x1_0000_0000 | 0;
+  // `| 0` keeps the low 32 bits of an integer up to 2^53; `%` by 2^32 (not a small integer) was a call to fmod.
+  view[base + LANE.requestLow] = id | 0;
   view[base + LANE.requestHigh] = Math.floor(id / 0x1_0000_0000) | 0;
 }
 

@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import { InFlightTable } from "../../src/watch/in-flight.js";
 import { readInFlight } from "../../src/watch/in-flight-layout.js";
 import type { RequestContext } from "../../src/watch/request-context.js";
-import { monotonicMs } from "../../src/watch/shared-layout.js";
+import { MAIN_LANE, laneBase, monotonicMs, readRequestId, writeRequestId } from "../../src/watch/shared-layout.js";
 
 function context(id: number, method: string, url: string, ageMs = 0): RequestContext {
   return { id, method, url, route: "", startedAt: performance.now() - ageMs };
@@ -76,5 +76,16 @@ describe("in-flight table: what the watchdog thread can list while the loop is s
     const seen = await new Promise((resolve, reject) => worker.once("message", resolve).once("error", reject));
     await worker.terminate();
     assert.deepEqual(seen, { slots: 4, epochIsNumber: true });
+  });
+});
+
+describe("the last-handler slot's request id", () => {
+  it("round-trips ids past 32 bits, including one whose low word is 0", () => {
+    const view = new Int32Array(new SharedArrayBuffer(4096));
+    const base = laneBase(MAIN_LANE);
+    for (const id of [1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3, Number.MAX_SAFE_INTEGER]) {
+      writeRequestId(view, base, id);
+      assert.equal(readRequestId(view, base), id);
+    }
   });
 });
