@@ -21,7 +21,7 @@ export class RouteStats {
   // with one status most of the time, and a Map's get and set cost more than the rest of `record`.
   readonly #statuses: number[] = [];
   readonly #statusCounts: number[] = [];
-  #lastStatus = -1;
+  #lastStatusIndex = -1;
   readonly #recent = new Float64Array(RECENT);
   #next = 0;
 
@@ -36,7 +36,7 @@ export class RouteStats {
     this.buckets[bucket]!++;
     this.count++;
     this.sumMs += ms;
-    let index = this.#lastStatus;
+    let index = this.#lastStatusIndex;
     if (index < 0 || this.#statuses[index] !== status) index = this.#statusIndex(status);
     this.#statusCounts[index]!++;
     this.#recent[this.#next++ % RECENT] = ms;
@@ -56,7 +56,7 @@ export class RouteStats {
       this.#statuses.push(known);
       this.#statusCounts.push(0);
     }
-    this.#lastStatus = index;
+    this.#lastStatusIndex = index;
     return index;
   }
 
