@@ -15,6 +15,8 @@
  * Texts are Latin-1 bytes, cut to fit.
  */
 
+import { readSplitId } from "./shared-layout.js";
+
 export const HEADER_INTS = 4;
 export const HEADER = {
   /** Float64 at byte 0: add to a main-thread `performance.now()` to get `monotonicMs()`. */
@@ -27,6 +29,7 @@ export const HEADER = {
 export const SLOT = {
   /** 0 while the slot is empty or being written; a new non-zero value each time a request is published. */
   generation: 0,
+  /** The request id, low and high 32 bits (adjacent: see writeSplitId). */
   idLow: 1,
   idHigh: 2,
   /** `Math.round(performance.now())` of the main thread at arrival. */
@@ -81,7 +84,7 @@ function readSlot(view: Int32Array, bytes: Uint8Array, base: number, epoch: numb
   for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
     const generation = Atomics.load(view, base + SLOT.generation);
     if (generation === 0) return null;
-    const id = (Atomics.load(view, base + SLOT.idHigh) >>> 0) * 0x1_0000_0000 + (Atomics.load(view, base + SLOT.idLow) >>> 0);
+    const id = readSplitId(view, base + SLOT.idLow);
     const startedAt = epoch + Atomics.load(view, base + SLOT.startedAt);
     const request = latin1(bytes, base + SLOT.text, Atomics.load(view, base + SLOT.textLength));
     const outbound = readOutbound(view, bytes, base, epoch, now);

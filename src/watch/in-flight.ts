@@ -1,6 +1,6 @@
 import type { RequestContext } from "./request-context.js";
 import { HEADER, HEADER_INTS, SLOT, SLOT_INTS, TEXT_BYTES, inFlightBufferSize } from "./in-flight-layout.js";
-import { monotonicMs } from "./shared-layout.js";
+import { monotonicMs, writeSplitId } from "./shared-layout.js";
 import { performance } from "node:perf_hooks";
 
 const DEFAULT_SLOTS = 256;
@@ -44,11 +44,8 @@ export class InFlightTable {
     this.#contexts[slot] = ctx;
     const view = this.#view;
     const base = HEADER_INTS + slot * SLOT_INTS;
-    const id = ctx.id;
     // Plain stores while the slot's generation is 0; the atomic store below publishes them.
-    // `| 0` keeps the low 32 bits of an integer up to 2^53; `%` by 2^32 (not a small integer) was a call to fmod.
-    view[base + SLOT.idLow] = id | 0;
-    view[base + SLOT.idHigh] = Math.floor(id / 0x1_0000_0000) | 0;
+    writeSplitId(view, base + SLOT.idLow, ctx.id);
     view[base + SLOT.startedAt] = Math.round(ctx.startedAt) | 0;
     view[base + SLOT.textLength] = this.#writeText(base + SLOT.text, ctx.method, ctx.url);
     view[base + SLOT.outLength] = 0;

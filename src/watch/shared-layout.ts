@@ -39,7 +39,7 @@ export const LANE = {
   state: 2,
   /** Incremented each time a thread joins the lane, so the watchdog notices a new owner. */
   generation: 3,
-  /** Request id of the last request to enter a handler on this lane, low and high 32 bits. */
+  /** Request id of the last request to enter a handler on this lane, low and high 32 bits (adjacent: see writeSplitId). */
   requestLow: 4,
   requestHigh: 5,
   /** Main lane: index into the route table the main thread posts to the watchdog; 0 = none. */
@@ -102,15 +102,27 @@ export function offsetDelta(later: number, earlier: number): number {
   return (later - earlier) | 0;
 }
 
-/** Splits a request id (a safe integer) into two Int32 slots and back. */
-export function writeRequestId(view: Int32Array, base: number, id: number): void {
+/**
+ * Splits an id (a safe integer) into two Int32 slots, the low word at `at` and the high word at
+ * `at + 1`, with plain stores (the caller publishes them), and reads it back.
+ */
+export function writeSplitId(view: Int32Array, at: number, id: number): void {
   // `| 0` keeps the low 32 bits of an integer up to 2^53; `%` by 2^32 (not a small integer) was a call to fmod.
-  view[base + LANE.requestLow] = id | 0;
-  view[base + LANE.requestHigh] = Math.floor(id / 0x1_0000_0000) | 0;
+  view[at] = id | 0;
+  view[at + 1] = Math.floor(id / 0x1_0000_0000) | 0;
+}
+
+export function readSplitId(view: Int32Array, at: number): number {
+  const low = Atomics.load(view, at) >>> 0;
+  const high = Atomics.load(view, at + 1) >>> 0;
+  return high * 0x1_0000_0000 + low;
+}
+
+/** The lane's last request id ({@link writeSplitId} at `LANE.requestLow`). */
+export function writeRequestId(view: Int32Array, base: number, id: number): void {
+  writeSplitId(view, base + LANE.requestLow, id);
 }
 
 export function readRequestId(view: Int32Array, base: number): number {
-  const low = Atomics.load(view, base + LANE.requestLow) >>> 0;
-  const high = Atomics.load(view, base + LANE.requestHigh) >>> 0;
-  return high * 0x1_0000_0000 + low;
+  return readSplitId(view, base + LANE.requestLow);
 }
