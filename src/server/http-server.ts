@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { App } from "../app.js";
 import { createRequestListener, type ConnectionState } from "./node-listener.js";
@@ -66,6 +67,7 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
     listener,
   );
   server.on("upgrade", createUpgradeListener(app, () => state.draining));
+  server.on("connection", rememberPeer);
 
   // The watchdog starts first: a block during startup is reported too (as outside any request).
   app.watch?.start({ accessLog: options.accessLog === true });
@@ -153,4 +155,13 @@ export async function startHttpServer(app: App, options: ListenOptions): Promise
   app.logger.info({ url }, `loopwise serving ${app.title} on ${url}`);
   app.watch?.listening(url);
   return { server, port: address.port, host: address.address, url, close };
+}
+
+/**
+ * Asks the new connection for its peer once: Node keeps the answer on the socket, so requests can
+ * read `req.client` after the socket closed without each request asking (two getter calls that
+ * cost a small request about 0.2%).
+ */
+function rememberPeer(socket: Socket): void {
+  void socket.remoteAddress;
 }

@@ -16,9 +16,6 @@ export class SocketRequestSource implements RequestSource {
   readonly context: RequestContext;
   readonly #message: IncomingMessage;
   readonly #response: ServerResponse;
-  // Read now: once the socket is closed Node may no longer know the peer.
-  readonly #host: string | undefined;
-  readonly #port: number;
 
   constructor(message: IncomingMessage, response: ServerResponse, url: string, context: RequestContext) {
     this.method = context.method;
@@ -27,17 +24,28 @@ export class SocketRequestSource implements RequestSource {
     this.#message = message;
     this.#response = response;
     this.body = new SocketBodySource(message);
-    const socket = message.socket;
-    this.#host = socket.remoteAddress;
-    this.#port = socket.remotePort ?? 0;
   }
 
   get headers(): IncomingHttpHeaders {
     return this.#message.headers;
   }
 
+  firstHeader(name: string): string | undefined {
+    // The parser's flat [name, value, ...] list: reading one header must not build the object.
+    const raw = this.#message.rawHeaders;
+    const length = name.length;
+    for (let i = 0; i < raw.length; i += 2) {
+      const candidate = raw[i]!;
+      if (candidate.length === length && (candidate === name || candidate.toLowerCase() === name)) return raw[i + 1];
+    }
+    return undefined;
+  }
+
   get client(): { host: string; port: number } | undefined {
-    return this.#host ? { host: this.#host, port: this.#port } : undefined;
+    // Still known after the socket closed: the server asked when the connection came (rememberPeer).
+    const socket = this.#message.socket;
+    const host = socket?.remoteAddress;
+    return host ? { host, port: socket!.remotePort ?? 0 } : undefined;
   }
 
   watchClose(onClientGone: () => void): void {

@@ -296,7 +296,7 @@ export class AppWatch implements WatchdogUser {
   #sample(req: Request): boolean {
     const profile = this.settings.profile;
     if (profile === null) return false;
-    if (profile.headerName !== null && req.headers[profile.headerName] === "1") return true;
+    if (profile.headerName !== null && req.firstHeader(profile.headerName) === "1") return true;
     if (profile.sampleEvery > 0 && ++this.#sampleCounter >= profile.sampleEvery) {
       this.#sampleCounter = 0;
       return true;

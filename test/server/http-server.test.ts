@@ -22,6 +22,8 @@ describe("node:http server", () => {
     const afterAwait = requestContext.getStore();
     return { label: path.label, url: atStart?.url, sameAfterAwait: atStart === afterAwait, id: atStart?.id };
   });
+  // One header by name, as the first value sent under it in any letter case.
+  app.get("/first-header", ({ req }) => ({ probe: req.firstHeader("x-probe") ?? null, agent: req.firstHeader("user-agent") ?? null }));
   // Declares no body: whatever a client sends is left unread.
   app.post("/ignores-body", () => ({ ok: true }));
   // Reads the request's peer and one header only after the response, in a background job.
@@ -82,6 +84,15 @@ describe("node:http server", () => {
     const empty = await rawRequest(server.port, "POST /ignores-body HTTP/1.1\r\nHost: x\r\ncontent-length: 0\r\n\r\n");
     assert.match(empty, /^HTTP\/1\.1 200 /);
     assert.match(empty, /connection: keep-alive/i);
+  });
+
+  it("reads one header by name without joining repeats: firstHeader", async () => {
+    const repeated = await rawRequest(server.port, "GET /first-header HTTP/1.1\r\nHost: x\r\nX-PROBE: first\r\nx-probe: second\r\nConnection: close\r\n\r\n");
+    assert.match(repeated, /^HTTP\/1\.1 200 /);
+    assert.deepEqual(JSON.parse(repeated.slice(repeated.indexOf("\r\n\r\n") + 4)), { probe: "first", agent: null });
+    // A name that only shares the length, and a value with odd bytes, are not confused with it.
+    const other = await rawRequest(server.port, "GET /first-header HTTP/1.1\r\nHost: x\r\nX-PROBF: no\r\nUser-Agent: a\tb\r\nConnection: close\r\n\r\n");
+    assert.deepEqual(JSON.parse(other.slice(other.indexOf("\r\n\r\n") + 4)), { probe: null, agent: "a\tb" });
   });
 
   it("keeps the client's address and headers for code that reads them after the connection is gone", async () => {

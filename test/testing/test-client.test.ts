@@ -20,12 +20,19 @@ describe("TestClient", () => {
   app.post("/see-other", () => new RedirectResponse("/whoami", { status: 303 }));
   app.get("/loop", () => new RedirectResponse("/loop"));
   app.get("/q", ({ req }) => req.query);
+  app.get("/first-header", ({ req }) => ({ probe: req.firstHeader("x-probe") ?? null }));
 
   it("sends JSON, form and raw bodies", async () => {
     const client = new TestClient(app);
     assert.deepEqual((await client.post("/echo", { json: { a: 1 } })).json(), { type: "application/json", body: '{"a":1}' });
     assert.deepEqual((await client.post("/echo", { body: "raw", headers: { "content-type": "text/plain" } })).json(), { type: "text/plain", body: "raw" });
     assert.deepEqual((await client.post("/form", { form: { name: "ann", n: "3" } })).json(), { name: "ann", n: 3 });
+  });
+
+  it("reads one header with firstHeader, as over a socket", async () => {
+    const client = new TestClient(app);
+    assert.deepEqual((await client.get("/first-header", { headers: { "X-Probe": "yes" } })).json(), { probe: "yes" });
+    assert.deepEqual((await client.get("/first-header")).json(), { probe: null });
   });
 
   it("keeps cookies between requests and forgets deleted ones", async () => {
