@@ -48,6 +48,8 @@ async function* fromSync(content: Iterable<Uint8Array | string>): AsyncGenerator
 export function itemStream(value: unknown): AsyncIterable<unknown> | undefined {
   if (value === null || typeof value !== "object") return undefined;
   if (Symbol.asyncIterator in value) return value as AsyncIterable<unknown>;
+  // Most results are plain objects: an `in` check answers for them before the costlier toString.
+  if (!(Symbol.iterator in value)) return undefined;
   if (Object.prototype.toString.call(value) === "[object Generator]") return fromSyncItems(value as Generator<unknown>);
   return undefined;
 }

@@ -35,12 +35,16 @@ export const SLOT = {
   /** `Math.round(performance.now())` of the main thread at arrival. */
   startedAt: 3,
   textLength: 4,
-  outSeq: 5,
-  outLength: 6,
-  outStartedAt: 7,
-  text: 8,
-  out: 8 + 24,
+  /** 1 + index in {@link KNOWN_METHODS}, and `text` holds the URL alone; 0: `text` is `METHOD url`. */
+  method: 5,
+  outSeq: 6,
+  outLength: 7,
+  outStartedAt: 8,
+  text: 9,
+  out: 9 + 24,
 } as const;
+/** Methods written as a number rather than copied as text each request (a store instead of a loop). */
+export const KNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 export const TEXT_BYTES = 96;
 export const SLOT_INTS = SLOT.out + TEXT_BYTES / 4;
 
@@ -52,7 +56,7 @@ export function inFlightBufferSize(slots: number): number {
 /** One request in flight, as the watchdog thread sees it. */
 export interface InFlightRequest {
   id: number;
-  /** `METHOD /url`, cut at 96 bytes. */
+  /** `METHOD /url`, the URL (or for an unusual method, the whole line) cut at 96 bytes. */
   request: string;
   /** Milliseconds since it arrived. */
   ageMs: number;
@@ -86,7 +90,9 @@ function readSlot(view: Int32Array, bytes: Uint8Array, base: number, epoch: numb
     if (generation === 0) return null;
     const id = readSplitId(view, base + SLOT.idLow);
     const startedAt = epoch + Atomics.load(view, base + SLOT.startedAt);
-    const request = latin1(bytes, base + SLOT.text, Atomics.load(view, base + SLOT.textLength));
+    const method = KNOWN_METHODS[Atomics.load(view, base + SLOT.method) - 1];
+    const text = latin1(bytes, base + SLOT.text, Atomics.load(view, base + SLOT.textLength));
+    const request = method === undefined ? text : `${method} ${text}`;
     const outbound = readOutbound(view, bytes, base, epoch, now);
     if (Atomics.load(view, base + SLOT.generation) !== generation) continue;
     const entry: InFlightRequest = { id, request, ageMs: Math.max(0, Math.round(now - startedAt)) };

@@ -53,7 +53,9 @@ export class InFlightTable {
     // Plain stores while the slot's generation is 0; the atomic store below publishes them.
     writeSplitId(view, base + SLOT.idLow, ctx.id);
     view[base + SLOT.startedAt] = Math.round(ctx.startedAt) | 0;
-    view[base + SLOT.textLength] = this.#writeText(base + SLOT.text, ctx.method, ctx.url);
+    const method = methodCode(ctx.method);
+    view[base + SLOT.method] = method;
+    view[base + SLOT.textLength] = method === 0 ? this.#writeText(base + SLOT.text, ctx.method, ctx.url) : this.#writeUrl(base + SLOT.text, ctx.url);
     view[base + SLOT.outLength] = 0;
     let generation = this.#generation + 1;
     if (generation > 0x7fff_ffff) generation = 1;
@@ -99,6 +101,12 @@ export class InFlightTable {
     return Atomics.load(this.#view, HEADER.overflow);
   }
 
+  /** Writes `url` as Latin-1 bytes at an Int32 index, cut to fit; returns the byte length. */
+  #writeUrl(intIndex: number, url: string): number {
+    const start = intIndex * Int32Array.BYTES_PER_ELEMENT;
+    return writeLatin1(this.#bytes, url, start, start + TEXT_BYTES) - start;
+  }
+
   /**
    * Writes `first second` as Latin-1 bytes at an Int32 index, cut to fit; returns the byte
    * length. A loop of stores: for the few dozen characters of a method and a URL it costs a
@@ -114,6 +122,18 @@ export class InFlightTable {
     at = writeLatin1(bytes, second, at, end);
     return at - start;
   }
+}
+
+/** 1 + the method's index in KNOWN_METHODS (the parser's strings compare by identity), or 0. */
+function methodCode(method: string): number {
+  if (method === "GET") return 1;
+  if (method === "POST") return 2;
+  if (method === "PUT") return 3;
+  if (method === "PATCH") return 4;
+  if (method === "DELETE") return 5;
+  if (method === "HEAD") return 6;
+  if (method === "OPTIONS") return 7;
+  return 0;
 }
 
 /** Stores the characters of `text` from `at`, up to `end`; returns where it stopped. */

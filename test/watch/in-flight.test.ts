@@ -38,9 +38,20 @@ describe("in-flight table: what the watchdog thread can list while the loop is s
     const table = new InFlightTable(2);
     table.enter(context(7, "GET", `/a\u001b[31mred\nnew\u2028line/${"é".repeat(20)}🙂${"x".repeat(300)}`));
     const [entry] = readInFlight(table.buffer, monotonicMs());
-    assert.equal(entry!.request.length, 96);
+    // The method is stored as a number: the URL alone fills the 96 bytes.
+    assert.equal(entry!.request.length, "GET ".length + 96);
     assert.doesNotMatch(entry!.request, /[\u0000-\u001f\u007f-\u009f]/);
     assert.ok(entry!.request.startsWith("GET /a?[31mred?new?line/éé"), entry!.request);
+  });
+
+  it("lists every method: the common ones stored as numbers, any other one as text", () => {
+    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND", "get", "M\u001bX", ""];
+    const table = new InFlightTable(methods.length);
+    methods.forEach((method, index) => table.enter(context(index + 1, method, `/m${index}`, 1000 - index)));
+    assert.deepEqual(
+      readInFlight(table.buffer, monotonicMs()).map((entry) => entry.request),
+      ["GET /m0", "POST /m1", "PUT /m2", "PATCH /m3", "DELETE /m4", "HEAD /m5", "OPTIONS /m6", "PROPFIND /m7", "get /m8", "M?X /m9", " /m10"],
+    );
   });
 
   it("counts requests beyond its size without listing them, and reuses freed slots", () => {
