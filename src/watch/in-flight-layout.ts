@@ -6,13 +6,14 @@
  *   header (Float64 clock epoch, slot count, overflow) | slot 0 | slot 1 | ...
  *
  * Each slot is written by the main thread only. A request's fields are written while the slot's
- * `generation` is 0 (empty) and published by one `Atomics.store` of a new, never-zero generation;
+ * `generation` is 0 (empty) and published by one store of a new, never-zero generation (a plain
+ * store on x86-64, whose stores become visible in program order; `Atomics.store` elsewhere);
  * leaving stores 0 again. A reader takes a slot only if its generation was the same non-zero value
  * before and after reading the fields, so a slot emptied or reused under it is skipped or re-read.
- * One atomic store per request: `Atomics` calls are not inlined by V8's optimizing compiler, and a
+ * No sequence lock per request: `Atomics` calls are not inlined by V8's optimizing compiler, and a
  * sequence lock's two increments cost more than the rest of the entry together. The outbound call
  * of a slot changes while the request stays listed, so it keeps a sequence lock of its own.
- * Texts are Latin-1 bytes, cut to fit.
+ * Texts are Latin-1 bytes, cut to fit; a common method is a number, not text.
  */
 
 import { readSplitId } from "./shared-layout.js";

@@ -16,7 +16,7 @@ const QUESTION_MARK = 63;
 /**
  * The process's table of requests in flight: a JavaScript array (for the dashboard) mirrored in
  * shared memory (for the watchdog thread, which must be able to list them while the loop is
- * stuck). Entering costs a free-list pop, a few stores and a copy of at most 96 characters.
+ * stuck). Entering costs a free-list pop, a few stores and a copy of the URL (at most 96 characters).
  */
 export class InFlightTable {
   readonly buffer: SharedArrayBuffer;
@@ -50,7 +50,7 @@ export class InFlightTable {
     this.#contexts[slot] = ctx;
     const view = this.#view;
     const base = HEADER_INTS + slot * SLOT_INTS;
-    // Plain stores while the slot's generation is 0; the atomic store below publishes them.
+    // Plain stores while the slot's generation is 0; the generation's store below publishes them.
     writeSplitId(view, base + SLOT.idLow, ctx.id);
     view[base + SLOT.startedAt] = Math.round(ctx.startedAt) | 0;
     const method = methodCode(ctx.method);
