@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { App } from "../app.js";
 import { createRequestListener, type ConnectionState } from "./node-listener.js";
 import { createUpgradeListener } from "../websocket/upgrade.js";

@@ -124,7 +124,10 @@ export class InFlightTable {
   }
 }
 
-/** 1 + the method's index in KNOWN_METHODS (the parser's strings compare by identity), or 0. */
+/**
+ * 1 + the method's index in KNOWN_METHODS, or 0: comparisons rather than `indexOf`, the parser's
+ * method strings comparing by identity (test/watch/in-flight.test.ts checks both lists agree).
+ */
 function methodCode(method: string): number {
   if (method === "GET") return 1;
   if (method === "POST") return 2;
