@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONNECTIONS, Load, PIPELINED, VARIANTS, fastifyServer, loopwiseApp, nodeServer, rawRequest } from "./peers.js";
+import { median } from "../lib/stats.js";
 import { selfCostByFunction } from "./callgrind-functions.js";
 
 const WARM_BATCHES = 100;
@@ -99,12 +100,6 @@ async function count(kind: string, scenario: Scenario, functions: boolean, dir: 
     rmSync(join("/tmp", `perf-${child.pid}.map`), { force: true });
   }
   return counted;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function printFunctions(kind: string, functions: Map<string, number>, top: number, versus?: Map<string, number>): void {
