@@ -17,8 +17,22 @@ export const HEADER = {
   flags: 0,
   /** Number of lanes, including the main thread's. */
   laneCount: 1,
-  /** Set to 1 by the watchdog thread once its inspector session is disconnected. */
-  disconnected: 2,
+  /** The watchdog thread's inspector session, see {@link SESSION}. */
+  session: 2,
+} as const;
+
+/**
+ * States of {@link HEADER.session}. Both threads move it with compare-and-exchange, so a session
+ * is never connected after the main thread has started to exit: Node prints "Waiting for the
+ * debugger to disconnect..." for a session still connected at exit (and under --inspect waits).
+ */
+export const SESSION = {
+  /** No session yet: the thread may still connect. */
+  none: 0,
+  /** Connected (or connecting): the main thread must wait for {@link SESSION.closed} at exit. */
+  open: 1,
+  /** Disconnected, or refused before it was opened because the process exits. Final. */
+  closed: 2,
 } as const;
 export const HEADER_INTS = 4;
 

@@ -8,7 +8,7 @@ import { inFlightTable } from "./in-flight.js";
 import { MainLane, setActiveMainLane } from "./main-lane.js";
 import { setActiveThreadLaneSource } from "./pool-lanes.js";
 import type { FromWorker, ToWorker, WatchdogWorkerConfig } from "./protocol.js";
-import { HEADER, LANE, LANE_STATE, laneBase, monotonicMs, sharedBufferSize } from "./shared-layout.js";
+import { HEADER, LANE, SESSION, LANE_STATE, laneBase, monotonicMs, sharedBufferSize } from "./shared-layout.js";
 import { installSnapshot, type InstalledSnapshot } from "./snapshot.js";
 import { StatsRecorder, type WatchdogStats } from "./stats.js";
 import type { ThreadLaneGrant } from "./thread-lane.js";
@@ -58,8 +58,8 @@ export type { WatchdogLogger } from "./watchdog-logger.js";
 
 /** Time the watchdog thread gets to exit by itself after stop() before it is terminated. */
 const STOP_GRACE_MS = 1000;
-/** Upper bound of the wait for the inspector session to close at process.exit(). */
-const EXIT_DISCONNECT_WAIT_MS = 100;
+/** Upper bound of the wait for an open inspector session to close at process.exit(). */
+const EXIT_DISCONNECT_WAIT_MS = 1000;
 
 let running = false;
 
@@ -205,6 +205,8 @@ class RunningWatchdog implements WatchdogHandle {
   stop(): Promise<void> {
     if (this.#stopped) return this.#exited;
     this.#shutDown();
+    // A thread still loading must not open its session now: it could be terminated with it open.
+    Atomics.compareExchange(this.#view, HEADER.session, SESSION.none, SESSION.closed);
     this.#post({ type: "stop" });
     // Held only while the thread exits (it disconnects its session and ends at once); the
     // timer is the bound if it cannot.
@@ -228,13 +230,16 @@ class RunningWatchdog implements WatchdogHandle {
 
   /**
    * At process.exit() Node checks for connected inspector sessions: it prints "Waiting for the
-   * debugger to disconnect..." and, under --inspect, waits for them. The watchdog thread
-   * disconnects on request; the short bounded wait lets that happen before Node looks.
+   * debugger to disconnect..." and, under --inspect, waits for them. A thread that has not opened
+   * its session yet (still loading) is told not to; one that has is asked to close it, and the
+   * wait for that is bounded: it answers within milliseconds unless the machine is starved.
    */
   #disconnectBeforeExit(): void {
     if (this.#snapshot === null || !this.#workerAlive) return;
+    const session = Atomics.compareExchange(this.#view, HEADER.session, SESSION.none, SESSION.closed);
+    if (session !== SESSION.open) return;
     this.#post({ type: "stop" });
-    Atomics.wait(this.#view, HEADER.disconnected, 0, EXIT_DISCONNECT_WAIT_MS);
+    Atomics.wait(this.#view, HEADER.session, SESSION.open, EXIT_DISCONNECT_WAIT_MS);
   }
 
   #post(message: ToWorker): void {

@@ -5,7 +5,7 @@ import { MainLaneWatch, type MainBlock } from "./main-lane-watch.js";
 import type { ToWorker, WatchdogWorkerConfig, WireReport } from "./protocol.js";
 import { ReportDelivery, type ReportPort } from "./report-delivery.js";
 import { SchedstatReader, classify, type SchedSample } from "./schedstat.js";
-import { FLAG, HEADER, monotonicMs, offsetDelta } from "./shared-layout.js";
+import { FLAG, HEADER, SESSION, monotonicMs, offsetDelta } from "./shared-layout.js";
 import type { Snapshot } from "./snapshot.js";
 import { ThreadLanesWatch, type LaneStall } from "./thread-lanes-watch.js";
 import process from "node:process";
@@ -77,9 +77,12 @@ export class Watcher {
   start(): void {
     let capture: "inspector" | "off" | "unavailable" = "off";
     let detail: string | undefined;
-    if (this.#config.snapshotExpression !== null) {
+    if (this.#config.snapshotExpression !== null && !this.#mayOpenSession()) {
+      detail = "the process is exiting";
+    } else if (this.#config.snapshotExpression !== null) {
       const link = MainThreadInspector.connect();
       if (link instanceof Error) {
+        Atomics.store(this.#view, HEADER.session, SESSION.closed);
         capture = "unavailable";
         detail = link.message;
       } else {
@@ -116,11 +119,16 @@ export class Watcher {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#inspector?.disconnect();
-    Atomics.store(this.#view, HEADER.disconnected, 1);
-    Atomics.notify(this.#view, HEADER.disconnected);
+    Atomics.store(this.#view, HEADER.session, SESSION.closed);
+    Atomics.notify(this.#view, HEADER.session);
     this.#mainSched.close();
     this.#lanes.close();
     this.#delivery.close();
+  }
+
+  /** Claims the session slot; false when the main thread already began to exit (it will not wait for us). */
+  #mayOpenSession(): boolean {
+    return Atomics.compareExchange(this.#view, HEADER.session, SESSION.none, SESSION.open) === SESSION.none;
   }
 
   #inspectorActive(): boolean {

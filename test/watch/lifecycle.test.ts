@@ -21,6 +21,14 @@ describe("watchdog: process lifetime", () => {
     });
   }
 
+  it("process.exit() while the thread is still loading: it never opens its session", async () => {
+    const run = await runFixture("lifecycle", { args: ["exit-while-loading"], killAfterMs: 20_000 });
+    assert.equal(run.timedOut, false, `hung: ${run.stderr}`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.events.at(-1)?.type, "exiting");
+    assert.doesNotMatch(run.stderr, /Waiting for the debugger/);
+  });
+
   it("process.exit() under --inspect does not wait for the watchdog's session", async () => {
     const run = await runFixture("lifecycle", { args: ["exit"], nodeArgs: ["--inspect=127.0.0.1:0"], killAfterMs: 20_000 });
     assert.equal(run.timedOut, false, `hung: ${run.stderr}`);
