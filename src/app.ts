@@ -6,7 +6,7 @@ import { RequestValidationError } from "./errors/validation-error.js";
 import { createLogger, type Logger, type LoggerSetting } from "./logging.js";
 import { composeMiddleware, type Middleware } from "./middleware/middleware.js";
 import type { Request } from "./request.js";
-import { RedirectResponse, type Response } from "./responses/response.js";
+import { RedirectResponse, Response } from "./responses/response.js";
 import { parsePathTemplate } from "./routing/path-template.js";
 import { RouteRegistrar } from "./routing/registrar.js";
 import { Route } from "./routing/route.js";
@@ -425,7 +425,10 @@ export class App extends RouteRegistrar {
   async #handleThroughMiddleware(req: Request): Promise<Response> {
     const stack = (this.#stack ??= composeMiddleware(this.#middleware, (r) => this.#dispatch(r)));
     try {
-      return await stack(req);
+      const response = await stack(req);
+      // A JavaScript middleware (or a cast) can return anything: name the mistake in the log.
+      if (!(response instanceof Response)) throw new TypeError(`A middleware returned ${describeValue(response)} instead of a Response`);
+      return response;
     } catch (error) {
       return this.#serverError(req, error);
     }
@@ -533,4 +536,10 @@ export class App extends RouteRegistrar {
     );
     return errorResponse(this.errorFormat, 500, "Internal Server Error");
   }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "object") return `an object of class ${value.constructor?.name ?? "Object"}`;
+  return `a ${typeof value}`;
 }

@@ -10,6 +10,7 @@
 //
 //   npm run build && node_modules/.bin/node --import tsx bench/micro/instructions.ts [hello|post] [kinds] [--functions N]
 //
+// BENCH_PIPELINED=1 sends one request at a time per connection (as wrk does) instead of 32.
 // INSTRUCTIONS_WITH_GC=1 keeps V8's default young generation, so scavenges fall in the window too
 // (hello: +400 instructions per request for loopwise, none for Fastify, on 2026-11-23).
 // kinds: a comma list of loopwise variants (default, nowatch, noengine, notiming), fastify, node;
@@ -24,14 +25,18 @@ import { CONNECTIONS, Load, PIPELINED, VARIANTS, fastifyServer, loopwiseApp, nod
 import { median } from "../lib/stats.js";
 import { selfCostByFunction } from "./callgrind-functions.js";
 
-const WARM_BATCHES = 100;
-const MEASURED_BATCHES = 10;
+// The same number of requests whatever BENCH_PIPELINED is (peers.ts): 51 200 to warm up, 5120 counted.
+const WARM_BATCHES = Math.ceil((100 * 32) / PIPELINED);
+const MEASURED_BATCHES = Math.ceil((10 * 32) / PIPELINED);
 const REQUESTS = MEASURED_BATCHES * CONNECTIONS * PIPELINED;
 const REPEATS = 2;
 const SERVE_ENV = "LOOPWISE_INSTRUCTIONS_SERVE";
 const GO_ENV = "LOOPWISE_INSTRUCTIONS_GO";
 // No scavenge or major GC inside the window: where one falls would outweigh what is compared.
-const HEAP_FLAGS = process.env.INSTRUCTIONS_WITH_GC ? [] : ["--min-semi-space-size=128", "--max-semi-space-size=128"];
+// The window starts on an empty young generation (a full collection just before it), so whether a
+// scavenge falls inside it no longer depends on how full the warm-up left it: a scavenge also
+// frees the client's read buffers, ~1800 instructions per request of free() for the build it hits.
+const HEAP_FLAGS = process.env.INSTRUCTIONS_WITH_GC ? [] : ["--min-semi-space-size=128", "--max-semi-space-size=128", "--expose-gc"];
 
 type Scenario = "hello" | "post";
 
@@ -43,6 +48,7 @@ async function serve(kind: string, scenario: Scenario, goFile: string): Promise<
   else port = (await loopwiseApp(kind).serve({ port: 0, host: "127.0.0.1", handleSignals: false })).port;
   const load = await Load.open(port, rawRequest(scenario));
   for (let b = 0; b < WARM_BATCHES; b++) await load.batch();
+  (globalThis as { gc?: () => void }).gc?.();
   process.stdout.write("READY\n");
   while (!existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 50));
   for (let b = 0; b < MEASURED_BATCHES; b++) await load.batch();

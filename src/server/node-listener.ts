@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app.js";
 import { errorResponse } from "../errors/error-response.js";
-import type { Response } from "../responses/response.js";
 import { nextRequestId, requestContext, type RequestContext } from "../watch/request-context.js";
 import { SocketRequestSource } from "./socket-request-source.js";
-import { serveRequest } from "./serve-request.js";
+import { serveRequest, type ServeHooks } from "./serve-request.js";
 import { writeResponse } from "./write-response.js";
 import { performance } from "node:perf_hooks";
 
@@ -17,16 +16,16 @@ export interface ConnectionState {
 
 /** The `node:http` request listener: one request context per request, then the shared path. */
 export function createRequestListener(app: App, state: ConnectionState): (im: IncomingMessage, sr: ServerResponse) => void {
-  const closeWhenDraining = (response: Response) => {
-    if (state.draining) response.headers["connection"] = "close";
-  };
+  const hooks = serverHooks(app, state);
+  // Without a watch nothing reads the arrival time: no clock read for it.
+  const watched = app.watch !== undefined;
   return (im, sr) => {
     const context: RequestContext = {
       id: nextRequestId(),
       method: im.method ?? "GET",
       url: im.url ?? "/",
       route: "",
-      startedAt: performance.now(),
+      startedAt: watched ? performance.now() : 0,
       profile: undefined,
     };
     state.inFlight++;
@@ -35,35 +34,29 @@ export function createRequestListener(app: App, state: ConnectionState): (im: In
     // parser's pass over this chunk of the socket, which only parses the next pipelined request
     // (whose listener enters its own context); Node restores the socket's frame when it ends.
     requestContext.enterWith(context);
-    serveSocketRequest(app, im, sr, context, closeWhenDraining, state);
+    const url = originFormUrl(im.url);
+    if (url === undefined) {
+      const response = errorResponse(app.errorFormat, 400, "Bad Request: the request target must be a path");
+      response.headers["connection"] = "close";
+      void writeResponse(sr, response, context.method);
+      requestDone(state);
+      return;
+    }
+    void serveRequest(app, new SocketRequestSource(im, sr, url, context), sr, hooks);
   };
 }
 
-function requestDone(state: ConnectionState): void {
-  if (--state.inFlight === 0 && state.onIdle) state.onIdle();
-}
-
-function serveSocketRequest(
-  app: App,
-  im: IncomingMessage,
-  sr: ServerResponse,
-  context: RequestContext,
-  beforeWrite: (response: Response) => void,
-  state: ConnectionState,
-): void {
-  const url = originFormUrl(im.url);
-  if (url === undefined) {
-    const response = errorResponse(app.errorFormat, 400, "Bad Request: the request target must be a path");
-    response.headers["connection"] = "close";
-    void writeResponse(sr, response, context.method);
-    requestDone(state);
-    return;
-  }
-  serveRequest(app, new SocketRequestSource(im, sr, url, context), sr, beforeWrite).then(
-    () => requestDone(state),
-    (error: unknown) => {
+/** The server's side of every request: the drain's `Connection: close`, and the in-flight count. */
+function serverHooks(app: App, state: ConnectionState): ServeHooks {
+  return {
+    beforeWrite(response) {
+      if (state.draining) response.headers["connection"] = "close";
+    },
+    settled(sink, req, failure) {
       requestDone(state);
-      app.logger.error({ err: error, reqId: context.id }, "Serving a request failed");
+      if (failure === undefined) return;
+      app.logger.error({ err: failure.error, reqId: req?.context.id }, "Serving a request failed");
+      const sr = sink as ServerResponse;
       if (!sr.headersSent) {
         sr.writeHead(500, { "content-type": "application/json", connection: "close" });
         sr.end('{"detail":"Internal Server Error"}');
@@ -71,7 +64,11 @@ function serveSocketRequest(
         sr.destroy();
       }
     },
-  );
+  };
+}
+
+function requestDone(state: ConnectionState): void {
+  if (--state.inFlight === 0 && state.onIdle) state.onIdle();
 }
 
 /** `/path?q` as is; an absolute-form target (`http://host/path`) reduced to its path; else undefined. */

@@ -10,6 +10,8 @@ export interface ResponseSink {
   once(event: "drain" | "close", listener: () => void): unknown;
   off(event: "drain" | "close", listener: () => void): unknown;
   readonly destroyed: boolean;
+  /** Whether the status line and headers are out (a failure after that can only cut the body). */
+  readonly headersSent: boolean;
 }
 
 function statusHasNoBody(status: number): boolean {

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { HeaderMap } from "../responses/headers.js";
 import type { ResponseSink } from "../server/write-response.js";
 import { Buffer } from "node:buffer";
@@ -9,6 +10,7 @@ export class MemorySink extends EventEmitter implements ResponseSink {
   headers: HeaderMap = {};
   readonly chunks: Buffer[] = [];
   destroyed = false;
+  headersSent = false;
   readonly finished: Promise<void>;
   #resolve!: () => void;
 
@@ -20,8 +22,16 @@ export class MemorySink extends EventEmitter implements ResponseSink {
   }
 
   writeHead(status: number, headers: HeaderMap): this {
+    // What node:http refuses is refused here too, so a test sees what a client would.
+    for (const name in headers) {
+      validateHeaderName(name);
+      const value = headers[name]!;
+      if (Array.isArray(value)) for (const item of value) validateHeaderValue(name, item);
+      else validateHeaderValue(name, value);
+    }
     this.status = status;
     this.headers = { ...headers };
+    this.headersSent = true;
     return this;
   }
 

@@ -16,6 +16,13 @@ const WINDOW_MS = 1000;
 /** The probe timer's period: each firing records how late it was. */
 const PROBE_MS = 20;
 const HISTORY = 180;
+/**
+ * Delays in microseconds up to a day, to 2 significant figures: the counts take ~30 KB. Node's
+ * default histogram (3 figures, up to 2^53) takes ~360 KB, and the window's reset clears all of
+ * it every second.
+ */
+const HIGHEST_US = 86_400_000_000;
+const histogramRange = { lowest: 1, highest: HIGHEST_US, figures: 2 } as const;
 
 /**
  * Process-level event-loop health: how late a 20 ms probe timer fires, recorded into a
@@ -27,8 +34,8 @@ const HISTORY = 180;
  * per-second chart, percentiles and shedding.
  */
 export class LoopMonitor {
-  readonly #window: RecordableHistogram = createHistogram();
-  readonly #lifetime: RecordableHistogram = createHistogram();
+  readonly #window: RecordableHistogram = createHistogram(histogramRange);
+  readonly #lifetime: RecordableHistogram = createHistogram(histogramRange);
   readonly #history: LoopSample[] = [];
   #elu: EventLoopUtilization = performance.eventLoopUtilization();
   #timer: NodeJS.Timeout | undefined;
@@ -92,12 +99,11 @@ export class LoopMonitor {
   #probe(): void {
     const now = performance.now();
     this.#lagMs = Math.max(0, now - this.#expectedAt);
-    // The histograms take integers; nanoseconds, as monitorEventLoopDelay's do.
-    const nanoseconds = Math.max(1, Math.round(this.#lagMs * 1e6));
-    this.#window.record(nanoseconds);
-    // Recorded twice rather than added once per window: adding walks every bucket of the
-    // histogram (about 400 000 instructions, more than 50 records).
-    this.#lifetime.record(nanoseconds);
+    // The histograms take integers: microseconds.
+    const microseconds = Math.min(HIGHEST_US, Math.max(1, Math.round(this.#lagMs * 1e3)));
+    this.#window.record(microseconds);
+    // Recorded twice rather than added once per window: adding walks every bucket of the histogram.
+    this.#lifetime.record(microseconds);
     if (now >= this.#windowEndsAt) this.#closeWindow(now);
     this.#schedule();
   }
@@ -121,9 +127,9 @@ export class LoopMonitor {
   }
 }
 
-/** A delay in ms, to 0.01, from the histogram's nanoseconds. */
-function toMs(nanoseconds: number): number {
-  return Math.round(nanoseconds / 1e4) / 100;
+/** A delay in ms, to 0.01, from the histogram's microseconds. */
+function toMs(microseconds: number): number {
+  return Math.round(microseconds / 10) / 100;
 }
 
 function round3(value: number): number {

@@ -13,7 +13,7 @@ export interface RequestContext {
   readonly url: string;
   /** The route pattern as declared (`/items/{item_id}`), or "" before routing / when none matched. */
   route: string;
-  /** `performance.now()` at arrival. */
+  /** `performance.now()` at arrival; 0 from a server whose app does not watch (`watchdog: false`). */
   readonly startedAt: number;
   /**
    * The request's profile (phases, outbound calls), set when the app watches requests. The

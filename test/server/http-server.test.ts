@@ -4,10 +4,12 @@ import { spawn } from "node:child_process";
 import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { z } from "zod";
-import { App, type RunningServer } from "loopwise";
+import { App, Response, type Middleware, type RunningServer } from "loopwise";
+import { TestClient } from "loopwise/testing";
 import { requestContext } from "../../src/watch/request-context.js";
 import { rawRequest } from "../support/raw-http.js";
 import { nodeBin, repoRoot, tsNodeArgs } from "../support/node-bin.js";
+import { memoryLogger } from "../lanes/fixtures/memory-log.js";
 
 describe("node:http server", () => {
   let server: RunningServer;
@@ -211,6 +213,69 @@ describe("node:http server", () => {
   it("a port in use is a clear error", async () => {
     const other = new App({ logger: false });
     await assert.rejects(other.serve({ port: server.port, handleSignals: false }), /already in use/);
+  });
+});
+
+describe("responses the socket cannot send", () => {
+  class Refused extends Error {}
+  const log = memoryLogger();
+  const app = new App({ logger: log.logger });
+  app.get("/bad-header-value", () => new Response("x", { headers: { "x-note": "first\r\nset-cookie: injected=1" } }));
+  app.get("/bad-header-name", () => new Response("x", { headers: { "x note": "b" } }));
+  app.get("/refused", () => {
+    throw new Refused("no");
+  });
+  // A JavaScript exception handler that forgets to return its response.
+  app.exceptionHandler(Refused, (() => undefined) as unknown as () => Response);
+  app.get("/fine", () => ({ ok: true }));
+  const withMiddleware = new App({ logger: log.logger });
+  withMiddleware.use((async (_req: unknown, next: () => Promise<Response>) => {
+    await next();
+  }) as unknown as Middleware);
+  withMiddleware.get("/", () => ({ ok: true }));
+  let server: RunningServer;
+  let middlewareServer: RunningServer;
+
+  before(async () => {
+    server = await app.serve({ port: 0, handleSignals: false });
+    middlewareServer = await withMiddleware.serve({ port: 0, handleSignals: false });
+  });
+  after(async () => {
+    await server.close();
+    await middlewareServer.close();
+  });
+
+  const internalError = { detail: "Internal Server Error" };
+  const messages = () => log.lines().map((line) => String(line["msg"]));
+
+  for (const route of ["/bad-header-value", "/bad-header-name"]) {
+    it(`a header node:http refuses (${route}) is a 500 with a log line, not a hang, over a socket and in the TestClient`, async () => {
+      const response = await fetch(`${server.url}${route}`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), internalError);
+      assert.equal(response.headers.get("set-cookie"), null);
+      assert.ok(messages().includes(`Sending the response of GET ${route} failed`), messages().join("\n"));
+      const client = new TestClient(app);
+      const viaClient = await client.get(route);
+      assert.equal(viaClient.status, 500);
+      assert.deepEqual(viaClient.json(), internalError);
+      assert.equal((await fetch(`${server.url}/fine`)).status, 200);
+    });
+  }
+
+  it("an exception handler that returns no response is a 500, and the server keeps serving", async () => {
+    const response = await fetch(`${server.url}/refused`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(response.status, 500);
+    assert.deepEqual(await response.json(), internalError);
+    assert.equal((await fetch(`${server.url}/fine`)).status, 200);
+  });
+
+  it("a middleware that returns no response is a 500 whose log line says so", async () => {
+    const response = await fetch(`${middlewareServer.url}/`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(response.status, 500);
+    assert.deepEqual(await response.json(), internalError);
+    const logged = log.lines().find((line) => String((line["err"] as { message?: string } | undefined)?.message).includes("A middleware returned undefined instead of a Response"));
+    assert.ok(logged, JSON.stringify(log.lines()));
   });
 });
 
