@@ -33,9 +33,10 @@ const REPEATS = 2;
 const SERVE_ENV = "LOOPWISE_INSTRUCTIONS_SERVE";
 const GO_ENV = "LOOPWISE_INSTRUCTIONS_GO";
 // No scavenge or major GC inside the window: where one falls would outweigh what is compared.
-// The window starts on an empty young generation (a full collection just before it), so whether a
-// scavenge falls inside it no longer depends on how full the warm-up left it: a scavenge also
-// frees the client's read buffers, ~1800 instructions per request of free() for the build it hits.
+// The window starts on an empty young generation (a scavenge just before it), so whether another
+// falls inside it no longer depends on how full the warm-up left it: a scavenge also frees the
+// client's read buffers, ~1800 instructions per request of free() for the build it hits. (A full
+// collection there doubled the count: its concurrent sweeping ran inside the window.)
 const HEAP_FLAGS = process.env.INSTRUCTIONS_WITH_GC ? [] : ["--min-semi-space-size=128", "--max-semi-space-size=128", "--expose-gc"];
 
 type Scenario = "hello" | "post";
@@ -48,7 +49,7 @@ async function serve(kind: string, scenario: Scenario, goFile: string): Promise<
   else port = (await loopwiseApp(kind).serve({ port: 0, host: "127.0.0.1", handleSignals: false })).port;
   const load = await Load.open(port, rawRequest(scenario));
   for (let b = 0; b < WARM_BATCHES; b++) await load.batch();
-  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: (options: { type: "minor" }) => void }).gc?.({ type: "minor" });
   process.stdout.write("READY\n");
   while (!existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 50));
   for (let b = 0; b < MEASURED_BATCHES; b++) await load.batch();

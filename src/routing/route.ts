@@ -137,7 +137,7 @@ export class Route {
   #executeBare(req: Request, ctx: HandlerContextImpl): Promise<Response> | Response {
     const profile = req.context.profile;
     // Nothing runs between the route's start and the handler's call: one clock read for both.
-    const started = profile === undefined ? 0 : performance.now();
+    const started = profile?.timed === true ? performance.now() : 0;
     ctx.path = req.pathParams;
     return this.#callHandler(req, ctx, profile, started, started, started);
   }
@@ -169,12 +169,17 @@ export class Route {
     return this.#complete(result, ctx, profile, started, depsDone, entered);
   }
 
-  /** The handler's result as the response, and the profile's phases (see RequestProfile.recordPhases). */
+  /**
+   * The handler's result as the response, and the profile's phases: all of them for a timed
+   * profile (see RequestProfile.recordPhases), the late ones for a request that made outbound
+   * calls, none otherwise (no clock read on the common path).
+   */
   #complete(result: unknown, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number, entered: number): Response {
-    if (profile === undefined) return this.#toResponse(result, ctx);
+    if (profile === undefined || (!profile.timed && profile.calls === undefined)) return this.#toResponse(result, ctx);
     const returned = performance.now();
     const response = this.#toResponse(result, ctx);
-    profile.recordPhases(started, depsDone, entered, returned, performance.now());
+    if (profile.timed) profile.recordPhases(started, depsDone, entered, returned, performance.now());
+    else profile.recordLatePhases(returned, performance.now());
     return response;
   }
 
@@ -195,12 +200,13 @@ export class Route {
   }
 
   async #execute(req: Request, ctx: HandlerContextImpl, deps: RequestDependencies | undefined): Promise<Response> {
-    // The request's profile (watch/): phase times, `performance.now()` only.
+    // The request's profile (watch/): phase times, `performance.now()` only, when they will be shown.
     const profile = req.context.profile;
-    const started = profile === undefined ? 0 : performance.now();
+    const timed = profile?.timed === true;
+    const started = timed ? performance.now() : 0;
     // FastAPI's order: the dependencies' errors come first in the 422, then the route's own.
     let issues: ValidationIssue[] | undefined = deps ? await deps.resolve() : undefined;
-    const depsDone = profile === undefined || deps === undefined ? started : performance.now();
+    const depsDone = !timed || deps === undefined ? started : performance.now();
 
     if (this.#pathValidator) {
       let result = this.#pathValidator.validate(req.pathParams);
@@ -254,7 +260,7 @@ export class Route {
       }
     }
     if (issues) throw new RequestValidationError(issues);
-    return this.#callHandler(req, ctx, profile, started, depsDone, profile === undefined ? 0 : performance.now());
+    return this.#callHandler(req, ctx, profile, started, depsDone, timed ? performance.now() : 0);
   }
 
   /** Largest body this route reads, in bytes. */
@@ -297,14 +303,15 @@ export class Route {
   }
 
   async #readJsonBody(req: Request): Promise<unknown> {
-    const started = performance.now();
+    const profile = req.context.profile;
+    const started = profile?.timed === true ? performance.now() : 0;
     const bytes = await req.bytes(this.#bodyLimit);
     if (bytes.length === 0) return undefined;
     const contentType = req.headers["content-type"];
     // FastAPI parses a body without Content-Type as JSON; any other type is not a JSON model.
     if (contentType === undefined || isJsonContentType(contentType)) {
       const value = parseJsonBody(bytes);
-      req.context.profile?.recordParse(started);
+      if (profile?.timed === true) profile.recordParse(started);
       return value;
     }
     throw new RequestValidationError([
@@ -318,9 +325,10 @@ export class Route {
   }
 
   async #readForm(req: Request): Promise<Record<string, string | string[]>> {
-    const started = performance.now();
+    const profile = req.context.profile;
+    const started = profile?.timed === true ? performance.now() : 0;
     const fields = (await readRequestForm(req, this.#formOptions)).fields;
-    req.context.profile?.recordParse(started);
+    if (profile?.timed === true) profile.recordParse(started);
     return fields;
   }
 

@@ -70,6 +70,8 @@ export class AppWatch implements WatchdogUser {
   #sampleCounter = 0;
   #serving = 0;
   #annotateSinks = false;
+  /** Whether every request's phases are shown somewhere (Server-Timing, the access log), so timed. */
+  #timesPhases: boolean;
   #engine: WatchdogHandle | undefined;
   #loop: { monitor: LoopMonitor; release: () => void } | undefined;
   #stopOutbound: (() => void) | undefined;
@@ -82,6 +84,7 @@ export class AppWatch implements WatchdogUser {
   constructor(app: App, options: AppWatchOptions) {
     this.#app = app;
     this.settings = resolveAppWatchSettings(options);
+    this.#timesPhases = this.settings.profile?.serverTiming === true;
     const { profile: _profile, metrics: _metrics, dashboard: _dashboard, shed: _shed, ...engine } = options;
     this.#engineOptions = { ...engine, dev: this.settings.dev };
     // Checked now, so a bad option fails the app's construction rather than its first serve.
@@ -125,7 +128,7 @@ export class AppWatch implements WatchdogUser {
 
   /** Starts what runs while the app serves; each `start` needs a `stop`. */
   start(options: { accessLog?: boolean } = {}): void {
-    if (options.accessLog) this.#annotateSinks = true;
+    if (options.accessLog) this.#annotateSinks = this.#timesPhases = true;
     if (this.#serving++ > 0) return;
     if (this.#streams.signal.aborted) this.#streams = new AbortController();
     try {
@@ -179,7 +182,7 @@ export class AppWatch implements WatchdogUser {
   begin(req: Request): void {
     const ctx = req.context;
     const sampled = this.#sample(req);
-    const profile = new RequestProfile(ctx.startedAt, sampled, this);
+    const profile = new RequestProfile(ctx.startedAt, sampled, this, sampled || this.#timesPhases);
     ctx.profile = profile;
     this.#inFlight++;
     profile.slot = this.#table.enter(ctx);

@@ -41,6 +41,12 @@ export class RequestProfile {
   readonly startedAt: number;
   /** Whether `async_hooks` measure this request's time on the loop (sampled requests only). */
   readonly sampled: boolean;
+  /**
+   * Whether every phase is timed from the route's start: when something will show them
+   * (Server-Timing, the access log, a sampled request). Otherwise no clock is read for phases,
+   * unless the request makes outbound calls (it is then kept, see {@link recordLatePhases}).
+   */
+  readonly timed: boolean;
   /** The app watching the request (its dashboard lists only its own). */
   readonly owner: object;
   // Phases in whole microseconds: small integers live in the object itself, where a fractional
@@ -67,9 +73,10 @@ export class RequestProfile {
   /** Slot in the in-flight table shared with the watchdog thread; -1 when not mirrored there. */
   slot = -1;
 
-  constructor(startedAt: number, sampled: boolean, owner: object) {
+  constructor(startedAt: number, sampled: boolean, owner: object, timed: boolean = sampled) {
     this.startedAt = startedAt;
     this.sampled = sampled;
+    this.timed = timed;
     this.owner = owner;
   }
 
@@ -82,6 +89,16 @@ export class RequestProfile {
     if (depsDone > started) this.depsUs = micros(depsDone - started);
     this.validateUs = Math.max(0, micros(entered - depsDone) - this.parseUs);
     this.handlerUs = micros(returned - entered);
+    this.serializeUs = micros(finished - returned);
+  }
+
+  /**
+   * The phases of a request that was not {@link timed} but made outbound calls: the handler
+   * phase runs from the request's arrival (routing, parsing and validation included, which
+   * were not timed apart), serialization from `returned` to `finished`.
+   */
+  recordLatePhases(returned: number, finished: number): void {
+    this.handlerUs = micros(returned - this.startedAt);
     this.serializeUs = micros(finished - returned);
   }
 

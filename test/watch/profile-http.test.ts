@@ -172,6 +172,46 @@ describe("sampling one request in N", () => {
     assert.match((await new TestClient(dev).get("/")).header("server-timing") ?? "", /^total;dur=[\d.]+/);
   });
 
+  it("without Server-Timing, times no phase of a plain request, and times a request with outbound calls from its arrival", async () => {
+    const api = await upstream();
+    const app = new App({ logger: false, watchdog: { enabled: false, dev: false } });
+    const seen: (boolean | undefined)[] = [];
+    app.get("/plain", ({ req }) => {
+      seen.push(req.context.profile?.timed);
+      return "ok";
+    });
+    app.get("/calls/{n}", { path: { n: z.number().int().min(1).max(3) } }, async ({ path }) => {
+      for (let i = 0; i < path.n; i++) await (await fetch(`${api.url}/x${i}`)).text();
+      return { calls: path.n };
+    });
+    // A sampled request is timed in full even in production.
+    const sampledApp = new App({ logger: false, watchdog: { enabled: false, dev: false, profile: { sampleEvery: 1 } } });
+    sampledApp.get("/calls", async () => (await fetch(`${api.url}/y`)).text());
+    const server = await app.serve({ port: 0, handleSignals: false });
+    const sampledServer = await sampledApp.serve({ port: 0, handleSignals: false });
+    try {
+      assert.equal((await fetch(`${server.url}/plain`)).status, 200);
+      assert.deepEqual(seen, [false]);
+      assert.equal(app.watch!.profiles.length, 0, "a request without calls is not kept");
+      assert.deepEqual(await (await fetch(`${server.url}/calls/2`)).json(), { calls: 2 });
+      const kept = app.watch!.profiles.at(-1);
+      assert.equal(kept?.route, "/calls/{n}");
+      const { phases, wallMs, hint } = kept!.summary;
+      // The upstream answers after 20 ms per call: the handler phase covers both calls.
+      assert.ok(phases.handler! >= 35 && phases.handler! <= wallMs, JSON.stringify(kept));
+      assert.ok(phases.serialize! >= 0, JSON.stringify(kept));
+      assert.equal(phases.validate, undefined, "not timed apart from the handler");
+      assert.match(hint?.text ?? "", /^2 calls ran one after another/);
+      assert.equal((await fetch(`${sampledServer.url}/calls`)).status, 200);
+      const sampled = sampledApp.watch!.profiles.at(-1)?.summary;
+      assert.ok(sampled?.phases.validate !== undefined && sampled.phases.handler !== undefined, JSON.stringify(sampled));
+    } finally {
+      await server.close();
+      await sampledServer.close();
+      await api.close();
+    }
+  });
+
   it("turns off entirely with `profile: false`: no Server-Timing", async () => {
     const app = new App({ logger: false, watchdog: { enabled: false, profile: false } });
     app.get("/", () => "ok");
