@@ -9,7 +9,7 @@ import type { Request } from "./request.js";
 import { RedirectResponse, Response } from "./responses/response.js";
 import { parsePathTemplate } from "./routing/path-template.js";
 import { RouteRegistrar } from "./routing/registrar.js";
-import { Route } from "./routing/route.js";
+import { PendingHandler, Route } from "./routing/route.js";
 import type { Handler, RouteOptions } from "./routing/route-options.js";
 import { RouteTable } from "./routing/route-table.js";
 import type { Dependency } from "./deps/dependency.js";
@@ -412,7 +412,7 @@ export class App extends RouteRegistrar {
    * path does, saving a promise per request (a `.catch` link, and the `then` lookup on the
    * response that resolving it costs). @internal
    */
-  dispatchUncaught(req: Request): Promise<Response> | Response {
+  dispatchUncaught(req: Request): Promise<Response> | Response | PendingHandler {
     if (this.#middleware.length === 0) return this.#route(req);
     return this.#handleThroughMiddleware(req);
   }
@@ -438,7 +438,7 @@ export class App extends RouteRegistrar {
   #dispatchOrFail(req: Request): Promise<Response> | Response {
     let answer: Promise<Response> | Response;
     try {
-      answer = this.#route(req);
+      answer = settle(this.#route(req));
     } catch (error) {
       return this.#failed(req, error);
     }
@@ -456,14 +456,14 @@ export class App extends RouteRegistrar {
 
   async #dispatch(req: Request): Promise<Response> {
     try {
-      return await this.#route(req);
+      return await settle(this.#route(req));
     } catch (error) {
       return this.#handledError(req, error);
     }
   }
 
   /** Routing: a route's response, a mounted app's, the docs, or the HTTP error to answer. */
-  #route(req: Request): Promise<Response> | Response {
+  #route(req: Request): Promise<Response> | Response | PendingHandler {
     let lookup = this.#table.lookup(req.method, req.path);
     if (lookup.kind !== "found") {
       const docs = this.#docs.respond(req);
@@ -542,4 +542,9 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === "object") return `an object of class ${value.constructor?.name ?? "Object"}`;
   return `a ${typeof value}`;
+}
+
+/** A route's answer as a response or a promise of one (a pending handler chained with `.then`). */
+function settle(answer: Promise<Response> | Response | PendingHandler): Promise<Response> | Response {
+  return answer instanceof PendingHandler ? answer.toPromise() : answer;
 }

@@ -121,8 +121,10 @@ export class Route {
   /**
    * Runs the route for a request whose path parameters are set: validates every parameter
    * location (collecting all errors), calls the handler on its lane, and builds the response.
+   * A route with nothing to validate whose handler returned a promise answers a
+   * {@link PendingHandler}: the server awaits the handler itself.
    */
-  run(req: Request): Promise<Response> | Response {
+  run(req: Request): Promise<Response> | Response | PendingHandler {
     const ctx = new HandlerContextImpl(req, this.#status);
     if (this.dependencyPlan) return this.#runWithDependencies(req, ctx, this.dependencyPlan);
     return this.#bare ? this.#executeBare(req, ctx) : this.#execute(req, ctx, undefined);
@@ -134,31 +136,30 @@ export class Route {
    * response synchronously, saving the promise and the microtask hops of an async frame on the
    * hottest path there is. Errors are thrown (or rejected) as from {@link #execute}.
    */
-  #executeBare(req: Request, ctx: HandlerContextImpl): Promise<Response> | Response {
+  #executeBare(req: Request, ctx: HandlerContextImpl): Promise<Response> | Response | PendingHandler {
     const profile = req.context.profile;
     // Nothing runs between the route's start and the handler's call: one clock read for both.
     const started = profile?.timed === true ? performance.now() : 0;
     ctx.path = req.pathParams;
-    return this.#callHandler(req, ctx, profile, started, started, started);
+    return this.#callHandler(req, ctx, profile, started);
   }
 
   /**
-   * The handler's call and its response, shared by both paths: synchronous until something is a
+   * The bare path's handler call and its response: synchronous until the handler returns a
    * promise, so the bare path stays free of async frames.
    */
-  #callHandler(
-    req: Request,
-    ctx: HandlerContextImpl,
-    profile: RequestProfile | undefined,
-    started: number,
-    depsDone: number,
-    entered: number,
-  ): Promise<Response> | Response {
+  #callHandler(req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response | PendingHandler {
     // The watchdog's fallback attribution for a block that never ends: the last loop handler entered.
+    // (#execute does the same inline.)
     if (this.options.lane !== "thread") markRequest(req.context);
     const result = this.#invoke(ctx);
-    if (result instanceof Promise) return result.then((value: unknown) => this.#finish(value, req, ctx, profile, started, depsDone, entered));
-    return this.#finish(result, req, ctx, profile, started, depsDone, entered);
+    if (result instanceof Promise) return new PendingHandler(result, this, req, ctx, profile, started);
+    return this.#finish(result, req, ctx, profile, started, started, started);
+  }
+
+  /** @internal {@link PendingHandler.finish}: the bare path's response for the handler's resolved value. */
+  finishBare(value: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response {
+    return this.#finish(value, req, ctx, profile, started, started, started);
   }
 
   #finish(result: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number, entered: number): Promise<Response> | Response {
@@ -260,7 +261,13 @@ export class Route {
       }
     }
     if (issues) throw new RequestValidationError(issues);
-    return this.#callHandler(req, ctx, profile, started, depsDone, timed ? performance.now() : 0);
+    const entered = timed ? performance.now() : 0;
+    if (this.options.lane !== "thread") markRequest(req.context);
+    // Awaited here rather than chained with .then: an async function that returns a promise
+    // resolves through two more microtasks, and the chained promise is one more allocation.
+    let result = this.#invoke(ctx);
+    if (result instanceof Promise) result = await result;
+    return this.#finish(result, req, ctx, profile, started, depsDone, entered);
   }
 
   /** Largest body this route reads, in bytes. */
@@ -368,4 +375,38 @@ export class Route {
 function mergeSettings(response: Response, settings: Response): void {
   response.status = settings.status;
   for (const name in settings.headers) response.headers[name] = settings.headers[name]!;
+}
+
+/**
+ * A handler of a route with nothing to validate that returned a promise, with what its response
+ * needs. The server awaits {@link promise} itself and calls {@link finish}: compared with
+ * chaining `.then`, one promise, one microtask and the `then` lookup on the response less per
+ * request. Anything else that routes a request turns it into a promise with {@link toPromise}.
+ * @internal
+ */
+export class PendingHandler {
+  readonly promise: Promise<unknown>;
+  readonly #route: Route;
+  readonly #req: Request;
+  readonly #ctx: HandlerContextImpl;
+  readonly #profile: RequestProfile | undefined;
+  readonly #started: number;
+
+  constructor(promise: Promise<unknown>, route: Route, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number) {
+    this.promise = promise;
+    this.#route = route;
+    this.#req = req;
+    this.#ctx = ctx;
+    this.#profile = profile;
+    this.#started = started;
+  }
+
+  /** The response for the value the handler's promise resolved to. */
+  finish(value: unknown): Promise<Response> | Response {
+    return this.#route.finishBare(value, this.#req, this.#ctx, this.#profile, this.#started);
+  }
+
+  toPromise(): Promise<Response> {
+    return this.promise.then((value) => this.finish(value));
+  }
 }

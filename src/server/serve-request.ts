@@ -3,6 +3,7 @@ import { Request, type BackgroundJob, type RequestSource } from "../request.js";
 import type { Response } from "../responses/response.js";
 import { errorResponse } from "../errors/error-response.js";
 import { isPreparable, prepareResponse } from "../responses/prepare.js";
+import { PendingHandler } from "../routing/route.js";
 import { writeResponse, type ResponseSink } from "./write-response.js";
 
 /**
@@ -36,7 +37,8 @@ export async function serveRequest(app: App, source: RequestSource, sink: Respon
       let response: Response;
       try {
         // Load shedding answers before any of the request's work starts.
-        const answer = watch?.refuse(req) ?? app.dispatchUncaught(req);
+        let answer = watch?.refuse(req) ?? app.dispatchUncaught(req);
+        if (answer instanceof PendingHandler) answer = answer.finish(await answer.promise);
         response = answer instanceof Promise ? await answer : answer;
       } catch (error) {
         response = await app.answerFailure(req, error);
