@@ -60,9 +60,10 @@ export async function serveRequest(app: App, source: RequestSource, sink: Respon
         const streaming = writeResponse(sink, response, req.method);
         if (streaming) await streaming;
       } catch (error) {
-        app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `Sending the response of ${req.method} ${req.path} failed`);
         // Refused before anything went out (a header with a line break, say): the client still gets an answer.
-        if (!sink.headersSent && !sink.destroyed) writeFallback500(sink, app, req.method);
+        const refused = !sink.headersSent;
+        app.logger.error({ err: error, reqId: req.context.id, route: req.context.route }, `${refused ? "Sending" : "Streaming"} the response of ${req.method} ${req.path} failed`);
+        if (refused && !sink.destroyed) writeFallback500(sink, app, req.method);
       }
       // The request is done once written: background jobs are not part of its latency.
       watch?.end(req, sink);
