@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { errorResponse } from "../errors/error-response.js";
 import { nextRequestId, requestContext, type RequestContext } from "../watch/request-context.js";
 import { SocketRequestSource } from "./socket-request-source.js";
-import { serveRequest, type ServeHooks } from "./serve-request.js";
+import { serveRequest, writeFallback500, type ServeHooks } from "./serve-request.js";
 import { writeResponse } from "./write-response.js";
 import { performance } from "node:perf_hooks";
 
@@ -57,12 +57,8 @@ function serverHooks(app: App, state: ConnectionState): ServeHooks {
       if (failure === undefined) return;
       app.logger.error({ err: failure.error, reqId: req?.context.id }, "Serving a request failed");
       const sr = sink as ServerResponse;
-      if (!sr.headersSent) {
-        sr.writeHead(500, { "content-type": "application/json", connection: "close" });
-        sr.end('{"detail":"Internal Server Error"}');
-      } else {
-        sr.destroy();
-      }
+      if (!sr.headersSent) writeFallback500(sr, app, req?.method ?? "GET");
+      else sr.destroy();
     },
   };
 }

@@ -83,7 +83,11 @@ export async function serveRequest(app: App, source: RequestSource, sink: Respon
   hooks?.settled?.(sink, req, undefined);
 }
 
-function writeFallback500(sink: ResponseSink, app: App, method: string): void {
+/**
+ * The 500 of last resort, with `Connection: close`, for a request whose own response could not be
+ * sent (or was never made). Only while nothing of a response went out.
+ */
+export function writeFallback500(sink: ResponseSink, app: App, method: string): void {
   const response = errorResponse(app.errorFormat, 500, "Internal Server Error");
   response.headers["connection"] = "close";
   try {
