@@ -6,6 +6,7 @@ import { RequestValidationError } from "./errors/validation-error.js";
 import { createLogger, type Logger, type LoggerSetting } from "./logging.js";
 import { composeMiddleware, type Middleware } from "./middleware/middleware.js";
 import type { Request } from "./request.js";
+import { describeValue } from "./describe-value.js";
 import { RedirectResponse, Response } from "./responses/response.js";
 import { parsePathTemplate } from "./routing/path-template.js";
 import { RouteRegistrar } from "./routing/registrar.js";
@@ -536,12 +537,6 @@ export class App extends RouteRegistrar {
     );
     return errorResponse(this.errorFormat, 500, "Internal Server Error");
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") return `an object of class ${value.constructor?.name ?? "Object"}`;
-  return `a ${typeof value}`;
 }
 
 /** A route's answer as a response or a promise of one (a pending handler chained with `.then`). */

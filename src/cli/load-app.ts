@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { App } from "../app.js";
 import { resolveAppFile, type AppSpec } from "./app-spec.js";
 import { CliError } from "./cli-error.js";
+import { describeValue } from "../describe-value.js";
 
 /** An app found in its module. */
 export interface LoadedApp {
@@ -28,11 +29,9 @@ export function isLoopwiseApp(value: unknown): value is App {
   );
 }
 
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
+function describeExport(value: unknown): string {
   if (typeof value === "function") return "a function (an App is expected; call it and export the result)";
-  if (typeof value === "object") return `an object of class ${value.constructor?.name ?? "Object"}`;
-  return `a ${typeof value}`;
+  return describeValue(value);
 }
 
 /** The rest of the error's message and its stack frames outside loopwise and Node's loader. */
@@ -82,7 +81,7 @@ export async function loadApp(spec: AppSpec, cwd: string): Promise<LoadedApp> {
     return { app: namespace["default"], file, exportName: "default" };
   }
   if (named !== undefined) {
-    throw new CliError(`The export "${spec.exportName}" of ${shown} is ${describeValue(named)}, not a loopwise App`);
+    throw new CliError(`The export "${spec.exportName}" of ${shown} is ${describeExport(named)}, not a loopwise App`);
   }
   const exports = Object.keys(namespace);
   const listed = exports.length === 0 ? "it exports nothing" : `its exports: ${exports.join(", ")}`;

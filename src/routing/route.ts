@@ -137,29 +137,25 @@ export class Route {
    * hottest path there is. Errors are thrown (or rejected) as from {@link #execute}.
    */
   #executeBare(req: Request, ctx: HandlerContextImpl): Promise<Response> | Response | PendingHandler {
-    const profile = req.context.profile;
     // Nothing runs between the route's start and the handler's call: one clock read for both.
-    const started = profile?.timed === true ? performance.now() : 0;
+    const started = req.context.profile?.timed === true ? performance.now() : 0;
     ctx.path = req.pathParams;
-    return this.#callHandler(req, ctx, profile, started);
+    const result = this.#enterHandler(ctx);
+    if (result instanceof Promise) return new PendingHandler(result, this, ctx, started);
+    return this.finishBare(result, ctx, started);
   }
 
-  /**
-   * The bare path's handler call and its response: synchronous until the handler returns a
-   * promise, so the bare path stays free of async frames.
-   */
-  #callHandler(req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response | PendingHandler {
+  /** Calls the handler on its lane; a loop-lane call is marked first for the watchdog. */
+  #enterHandler(ctx: HandlerContextImpl): unknown {
     // The watchdog's fallback attribution for a block that never ends: the last loop handler entered.
-    // (#execute does the same inline.)
-    if (this.options.lane !== "thread") markRequest(req.context);
-    const result = this.#invoke(ctx);
-    if (result instanceof Promise) return new PendingHandler(result, this, req, ctx, profile, started);
-    return this.#finish(result, req, ctx, profile, started, started, started);
+    if (this.options.lane !== "thread") markRequest(ctx.req.context);
+    return this.#invoke(ctx);
   }
 
-  /** @internal {@link PendingHandler.finish}: the bare path's response for the handler's resolved value. */
-  finishBare(value: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number): Promise<Response> | Response {
-    return this.#finish(value, req, ctx, profile, started, started, started);
+  /** @internal The bare path's response for the handler's value (also {@link PendingHandler.finish}). */
+  finishBare(value: unknown, ctx: HandlerContextImpl, started: number): Promise<Response> | Response {
+    const req = ctx.req;
+    return this.#finish(value, req, ctx, req.context.profile, started, started, started);
   }
 
   #finish(result: unknown, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number, depsDone: number, entered: number): Promise<Response> | Response {
@@ -262,10 +258,9 @@ export class Route {
     }
     if (issues) throw new RequestValidationError(issues);
     const entered = timed ? performance.now() : 0;
-    if (this.options.lane !== "thread") markRequest(req.context);
     // Awaited here rather than chained with .then: an async function that returns a promise
     // resolves through two more microtasks, and the chained promise is one more allocation.
-    let result = this.#invoke(ctx);
+    let result = this.#enterHandler(ctx);
     if (result instanceof Promise) result = await result;
     return this.#finish(result, req, ctx, profile, started, depsDone, entered);
   }
@@ -311,14 +306,15 @@ export class Route {
 
   async #readJsonBody(req: Request): Promise<unknown> {
     const profile = req.context.profile;
-    const started = profile?.timed === true ? performance.now() : 0;
+    const timed = profile?.timed === true;
+    const started = timed ? performance.now() : 0;
     const bytes = await req.bytes(this.#bodyLimit);
     if (bytes.length === 0) return undefined;
     const contentType = req.headers["content-type"];
     // FastAPI parses a body without Content-Type as JSON; any other type is not a JSON model.
     if (contentType === undefined || isJsonContentType(contentType)) {
       const value = parseJsonBody(bytes);
-      if (profile?.timed === true) profile.recordParse(started);
+      if (timed) profile!.recordParse(started);
       return value;
     }
     throw new RequestValidationError([
@@ -333,9 +329,10 @@ export class Route {
 
   async #readForm(req: Request): Promise<Record<string, string | string[]>> {
     const profile = req.context.profile;
-    const started = profile?.timed === true ? performance.now() : 0;
+    const timed = profile?.timed === true;
+    const started = timed ? performance.now() : 0;
     const fields = (await readRequestForm(req, this.#formOptions)).fields;
-    if (profile?.timed === true) profile.recordParse(started);
+    if (timed) profile!.recordParse(started);
     return fields;
   }
 
@@ -387,23 +384,19 @@ function mergeSettings(response: Response, settings: Response): void {
 export class PendingHandler {
   readonly promise: Promise<unknown>;
   readonly #route: Route;
-  readonly #req: Request;
   readonly #ctx: HandlerContextImpl;
-  readonly #profile: RequestProfile | undefined;
   readonly #started: number;
 
-  constructor(promise: Promise<unknown>, route: Route, req: Request, ctx: HandlerContextImpl, profile: RequestProfile | undefined, started: number) {
+  constructor(promise: Promise<unknown>, route: Route, ctx: HandlerContextImpl, started: number) {
     this.promise = promise;
     this.#route = route;
-    this.#req = req;
     this.#ctx = ctx;
-    this.#profile = profile;
     this.#started = started;
   }
 
   /** The response for the value the handler's promise resolved to. */
   finish(value: unknown): Promise<Response> | Response {
-    return this.#route.finishBare(value, this.#req, this.#ctx, this.#profile, this.#started);
+    return this.#route.finishBare(value, this.#ctx, this.#started);
   }
 
   toPromise(): Promise<Response> {
