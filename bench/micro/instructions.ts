@@ -29,7 +29,7 @@ import { selfCostByFunction } from "./callgrind-functions.js";
 const WARM_BATCHES = Math.ceil((100 * 32) / PIPELINED);
 const MEASURED_BATCHES = Math.ceil((10 * 32) / PIPELINED);
 const REQUESTS = MEASURED_BATCHES * CONNECTIONS * PIPELINED;
-const REPEATS = 2;
+const REPEATS = Number(process.env.INSTR_REPEATS ?? 2);
 const SERVE_ENV = "LOOPWISE_INSTRUCTIONS_SERVE";
 const GO_ENV = "LOOPWISE_INSTRUCTIONS_GO";
 // No scavenge or major GC inside the window: where one falls would outweigh what is compared.

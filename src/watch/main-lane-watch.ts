@@ -1,6 +1,6 @@
 import type { SchedSample, SchedstatReader } from "./schedstat.js";
 import type { Snapshot } from "./snapshot.js";
-import { FLAG, HEADER, LANE, MAIN_LANE, clockOffset, laneBase, offsetDelta, readRequestId } from "./shared-layout.js";
+import { FLAG, HEADER, LANE, MAIN_LANE, clockOffset, laneBase, monotonicMs, offsetDelta, readLaneSched, readRequestId } from "./shared-layout.js";
 
 /** A block of the main thread, from detection until its final report. */
 export interface MainBlock {
@@ -32,8 +32,10 @@ export interface MainLaneEvents {
 
 /**
  * Detection for the main thread, polled by the watchdog thread: no heartbeat for `thresholdMs`
- * starts a block, the next heartbeat ends it. Keeps a recent schedstat sample so each block's
- * CPU classification starts at the last moment the loop was seen running.
+ * starts a block, the next heartbeat ends it. A block's CPU classification starts from the
+ * scheduler counters the main thread stored with its last beat, and ends with a sample taken
+ * when the beats resume. While the loop runs, {@link nextPollInMs} lets the thread sleep until
+ * the last beat is `thresholdMs` old: a few wake-ups a second instead of one per `pollMs`.
  */
 export class MainLaneWatch {
   readonly #view: Int32Array;
@@ -44,7 +46,6 @@ export class MainLaneWatch {
   readonly #sched: SchedstatReader;
   readonly #events: MainLaneEvents;
   #lastBeat: number;
-  #lastSample: SchedSample | null;
   #block: MainBlock | null = null;
   #waitForBeat = false;
   #nextBlockId: () => number;
@@ -66,7 +67,6 @@ export class MainLaneWatch {
     this.#events = options.events;
     this.#nextBlockId = options.nextBlockId;
     this.#lastBeat = Atomics.load(this.#view, this.#base + LANE.beat);
-    this.#lastSample = this.#sched.sample();
   }
 
   /** A debugger stopped the main thread: a stop at a breakpoint is not a block. */
@@ -84,11 +84,10 @@ export class MainLaneWatch {
     if (beat !== this.#lastBeat) {
       this.#lastBeat = beat;
       this.#waitForBeat = false;
-      this.#lastSample = this.#sched.sample();
       const block = this.#block;
       if (block !== null) {
         this.#block = null;
-        block.end = { at: Atomics.load(view, this.#base + LANE.beatAt), sched: this.#lastSample };
+        block.end = { at: Atomics.load(view, this.#base + LANE.beatAt), sched: this.#sched.sample() };
         this.#events.ended(block);
       }
       return;
@@ -98,12 +97,13 @@ export class MainLaneWatch {
     const blockedFor = offsetDelta(now, Atomics.load(view, this.#base + LANE.beatAt));
     if (this.#block === null) {
       if (blockedFor < this.#thresholdMs) return;
+      const schedStart = this.#schedAtLastBeat(beat, blockedFor);
       this.#block = {
         blockId: this.#nextBlockId(),
         startedAt: Atomics.load(view, this.#base + LANE.beatAt),
         detectedAt: now,
         beat,
-        schedStart: this.#lastSample,
+        schedStart,
         slot: { requestId: readRequestId(view, this.#base), routeIndex: Atomics.load(view, this.#base + LANE.routeIndex) },
         snapshot: null,
         capturePending: false,
@@ -115,6 +115,26 @@ export class MainLaneWatch {
       this.#block.earlyReported = true;
       this.#events.stillBlocked(this.#block, now);
     }
+  }
+
+  /**
+   * How long the watchdog thread may sleep before the next poll: `pollMs` during a block (to see
+   * it end) or a debugger pause, else until just after the last beat is `thresholdMs` old. The
+   * loop cannot have been blocked for the threshold before then, so a block is seen as early as
+   * with polling, and earlier than with a poll every `pollMs`.
+   */
+  nextPollInMs(pollMs: number): number {
+    if (this.#block !== null || this.#waitForBeat || (Atomics.load(this.#view, HEADER.flags) & FLAG.stopping) !== 0) return pollMs;
+    const blockedFor = offsetDelta(clockOffset(this.#epoch), Atomics.load(this.#view, this.#base + LANE.beatAt));
+    // +1: beat times are whole milliseconds, and waking a hair early costs a second wake-up.
+    return Math.max(1, this.#thresholdMs - blockedFor + 1);
+  }
+
+  /** The counters stored with beat `beat`, `ago` ms back; null if none, or if the thread beat again meanwhile. */
+  #schedAtLastBeat(beat: number, ago: number): SchedSample | null {
+    const counters = readLaneSched(this.#view, this.#base);
+    if (counters === null || Atomics.load(this.#view, this.#base + LANE.beat) !== beat) return null;
+    return { atMs: monotonicMs() - ago, ...counters };
   }
 
   /** The block in progress, if any. */

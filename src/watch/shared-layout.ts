@@ -68,6 +68,15 @@ export const LANE = {
   routeLength: 10,
   /** Clock offset (ms) when the current request entered; for "stuck N ms in route R". */
   enteredAt: 11,
+  /**
+   * Main lane: the thread's schedstat read at its last beat (ns on a CPU, then ns waiting for
+   * one, each as low and high words, see writeSplitId), so the watchdog thread need not wake to
+   * read it: a block's CPU classification starts there.
+   */
+  runLow: 12,
+  runHigh: 13,
+  waitLow: 14,
+  waitHigh: 15,
   /** First Int32 of the route name bytes (UTF-8, `method \n route`). */
   routeBytes: 16,
 } as const;
@@ -130,6 +139,15 @@ export function readSplitId(view: Int32Array, at: number): number {
   const low = Atomics.load(view, at) >>> 0;
   const high = Atomics.load(view, at + 1) >>> 0;
   return high * 0x1_0000_0000 + low;
+}
+
+/** In `LANE.runHigh`: no scheduler counters stored (not Linux, or unreadable); a real high word is < 2^21. */
+export const NO_SCHED = -1;
+
+/** The scheduler counters the main lane stored at its last beat (`LANE.runLow`..`waitHigh`), or null. */
+export function readLaneSched(view: Int32Array, base: number): { runNs: number; waitNs: number } | null {
+  if (Atomics.load(view, base + LANE.runHigh) < 0) return null;
+  return { runNs: readSplitId(view, base + LANE.runLow), waitNs: readSplitId(view, base + LANE.waitLow) };
 }
 
 /** The lane's last request id ({@link writeSplitId} at `LANE.requestLow`). */

@@ -132,6 +132,11 @@ export class ThreadLanesWatch {
     this.#events.stuck(track.stall, now);
   }
 
+  /** Whether any thread lane is joined: they are then polled every `pollMs`. */
+  get watching(): boolean {
+    return this.#tracks.size > 0;
+  }
+
   /** The lane was released or re-joined: a stall in progress ends with its worker. */
   #forget(lane: number, track: Track): void {
     if (track.stall !== null) this.#events.ended(track.stall, clockOffset(this.#epoch), track.sched.sample());
