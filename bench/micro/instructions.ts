@@ -11,6 +11,8 @@
 //   npm run build && node_modules/.bin/node --import tsx bench/micro/instructions.ts [hello|post] [kinds] [--functions N]
 //
 // BENCH_PIPELINED=1 sends one request at a time per connection (as wrk does) instead of 32.
+// INSTR_REPEATS=N counts N processes per kind instead of 2 (the median is printed; processes of
+// one build differ by up to ~1.5k instructions a request, so 4 is worth it for a small change).
 // INSTRUCTIONS_WITH_GC=1 keeps V8's default young generation, so scavenges fall in the window too
 // (hello: +400 instructions per request for loopwise, none for Fastify, on 2026-11-23).
 // kinds: a comma list of loopwise variants (default, nowatch, noengine, notiming), fastify, node;

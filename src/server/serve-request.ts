@@ -33,6 +33,7 @@ export async function serveRequest(app: App, source: RequestSource, sink: Respon
     req = new Request(source);
     const watch = app.watch;
     watch?.begin(req);
+    let ended = false;
     try {
       let response: Response;
       try {
@@ -66,12 +67,15 @@ export async function serveRequest(app: App, source: RequestSource, sink: Respon
         if (refused && !sink.destroyed) writeFallback500(sink, app, req.method);
       }
       // The request is done once written: background jobs are not part of its latency.
-      watch?.end(req, sink);
+      if (watch !== undefined) {
+        watch.end(req, sink);
+        ended = true;
+      }
       const jobs = req.takeBackgroundJobs();
       if (jobs) await runBackgroundJobs(app, req, jobs);
     } finally {
-      // A no-op after the line above; here for a request that failed before it.
-      watch?.end(req, sink);
+      // For a request that failed before the line above.
+      if (watch !== undefined && !ended) watch.end(req, sink);
       const cleanups = req.takeCleanups();
       if (cleanups) await runBackgroundJobs(app, req, cleanups);
     }

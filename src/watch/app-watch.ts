@@ -72,6 +72,9 @@ export class AppWatch implements WatchdogUser {
   #annotateSinks = false;
   /** Whether every request's phases are shown somewhere (Server-Timing, the access log), so timed. */
   #timesPhases: boolean;
+  // Settings the request path tests, read once: a field test instead of two property loads.
+  readonly #sampling: boolean;
+  readonly #serverTiming: boolean;
   #engine: WatchdogHandle | undefined;
   #loop: { monitor: LoopMonitor; release: () => void } | undefined;
   #stopOutbound: (() => void) | undefined;
@@ -84,7 +87,9 @@ export class AppWatch implements WatchdogUser {
   constructor(app: App, options: AppWatchOptions) {
     this.#app = app;
     this.settings = resolveAppWatchSettings(options);
-    this.#timesPhases = this.settings.profile?.serverTiming === true;
+    const profile = this.settings.profile;
+    this.#serverTiming = this.#timesPhases = profile?.serverTiming === true;
+    this.#sampling = profile !== null && (profile.headerName !== null || profile.sampleEvery > 0);
     const { profile: _profile, metrics: _metrics, dashboard: _dashboard, shed: _shed, ...engine } = options;
     this.#engineOptions = { ...engine, dev: this.settings.dev };
     // Checked now, so a bad option fails the app's construction rather than its first serve.
@@ -181,7 +186,7 @@ export class AppWatch implements WatchdogUser {
   /** A request arrives (inside its request context): its profile starts and it is in flight. */
   begin(req: Request): void {
     const ctx = req.context;
-    const sampled = this.#sample(req);
+    const sampled = this.#sampling && this.#sample(req);
     const profile = new RequestProfile(ctx.startedAt, sampled, this, sampled || this.#timesPhases);
     ctx.profile = profile;
     this.#inFlight++;
@@ -199,7 +204,7 @@ export class AppWatch implements WatchdogUser {
     const profile = req.context.profile;
     if (profile === undefined || profile.owner !== this) return;
     profile.status = response.status;
-    if (this.settings.profile === null || !this.settings.profile.serverTiming) return;
+    if (!this.#serverTiming) return;
     const timing = serverTiming(profile, performance.now());
     const existing = response.headers["server-timing"];
     if (existing === undefined) response.headers["server-timing"] = timing;

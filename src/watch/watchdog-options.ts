@@ -76,8 +76,9 @@ export function resolveWatchdogSettings(options: WatchdogOptions) {
     logger,
     onBlock: options.onBlock,
     // A tenth of the threshold: 10 ms under `loopwise dev` (100 ms), 25 ms in production (250 ms).
-    // Each poll wakes the watchdog thread; at 10 ms it took ~2% of a core saturated with hello-world
-    // requests, at 25 ms ~1% (perf record of a loaded server; docs/observability.md, "What it costs").
+    // Used only during a block and while thread lanes exist: otherwise the watchdog thread sleeps
+    // until the main thread's last beat is a threshold old. Polling every 25 ms, woken from sleep
+    // each time, it took 0.5% of a core saturated with hello-world requests (docs/observability.md).
     pollMs: Math.min(25, Math.max(2, Math.floor(thresholdMs / 10))),
   };
 }
