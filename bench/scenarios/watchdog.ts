@@ -11,6 +11,10 @@
 // moment its stack was taken.
 //
 // This file is also the benchmark's server: run as a program with WATCHDOG_BENCH_SERVER=on|off.
+//
+// BENCH_WATCHDOG_ON=noengine makes "on" the watch without its thread (`watchdog: { enabled:
+// false }`), and =nocapture the watchdog without its inspector session (`captureStacks: false`):
+// a development aid to see which part of the cost is which (detect_ms is then not measured).
 import { expectExchange } from "../lib/check.js";
 import { BURST_SEC, burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../lib/bursts.js";
 import { COMPARISON_DEFAULTS, rotate } from "../lib/compare.js";
@@ -31,6 +35,7 @@ const BLOCKS = 3;
 if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
   const { App } = await import("loopwise");
   const on = process.env[SERVER_ENV] === "on";
+  const part = process.env["BENCH_WATCHDOG_ON"] ?? "";
   let detectMs: number | null = null;
   let blockStartedAt = 0;
   const app = new App({
@@ -39,6 +44,8 @@ if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
       ? {
           logger: false,
           rateLimitMs: 0,
+          enabled: part !== "noengine",
+          captureStacks: part !== "nocapture",
           onBlock: (report) => {
             if (!report.ended || report.captureLagMs === null) return;
             // When the stack was taken, on the wall clock, from the block's last heartbeat.
@@ -65,6 +72,9 @@ if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
 // ---- the scenario -------------------------------------------------------------------------
 
 const MODES = ["off", "on"] as const;
+const PART = process.env["BENCH_WATCHDOG_ON"] ?? "";
+if (!["", "noengine", "nocapture"].includes(PART)) throw new Error(`BENCH_WATCHDOG_ON must be noengine or nocapture, got "${PART}"`);
+const ENGINE_ON = PART !== "noengine";
 type Mode = (typeof MODES)[number];
 
 function startServer(context: ScenarioContext, mode: Mode): Promise<RunningServer> {
@@ -110,7 +120,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
       await expectExchange(server.origin, { method: "GET", path: "/", status: 200, json: HELLO });
       const state = (await (await fetch(`${server.origin}/watch-state`)).json()) as { profiled: boolean; watchdog: boolean };
       const on = mode === "on";
-      if (state.profiled !== on || state.watchdog !== on) throw new Error(`watchdog/${mode}: expected the watch ${on ? "on" : "off"}, got ${JSON.stringify(state)}`);
+      if (state.profiled !== on || state.watchdog !== (on && ENGINE_ON)) throw new Error(`watchdog/${mode}: expected the watch ${on ? "on" : "off"}, got ${JSON.stringify(state)}`);
     }
   };
   try {
@@ -151,7 +161,7 @@ async function run(context: ScenarioContext): Promise<ScenarioOutcome> {
         );
       }
     }
-    for (let i = 0; i < BLOCKS; i++) {
+    for (let i = 0; i < (PART === "" ? BLOCKS : 0); i++) {
       const detected = await measureDetection(servers.get("on")!);
       if (detected === undefined) failures.push("watchdog/on: a 1 s block was not reported");
       else detections.push(detected);
