@@ -120,8 +120,8 @@ export class MainLaneWatch {
   /**
    * How long the watchdog thread may sleep before the next poll: `pollMs` during a block (to see
    * it end) or a debugger pause, else until just after the last beat is `thresholdMs` old. The
-   * loop cannot have been blocked for the threshold before then, so a block is seen as early as
-   * with polling, and earlier than with a poll every `pollMs`.
+   * loop cannot have been blocked for the threshold before then, so a block is seen no later
+   * than a poll every `pollMs` would see it (usually earlier).
    */
   nextPollInMs(pollMs: number): number {
     if (this.#block !== null || this.#waitForBeat || (Atomics.load(this.#view, HEADER.flags) & FLAG.stopping) !== 0) return pollMs;
