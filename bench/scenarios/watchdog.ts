@@ -29,13 +29,15 @@ const SERVER_ENV = "WATCHDOG_BENCH_SERVER";
 const HELLO = { message: "Hello World" };
 const BLOCK_MS = 1000;
 const BLOCKS = 3;
+/** BENCH_WATCHDOG_ON, read by the scenario and (through the environment) by its "on" server. */
+const PART = process.env["BENCH_WATCHDOG_ON"] ?? "";
+if (!["", "noengine", "nocapture"].includes(PART)) throw new Error(`BENCH_WATCHDOG_ON must be noengine or nocapture, got "${PART}"`);
 
 // ---- the server ---------------------------------------------------------------------------
 
 if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
   const { App } = await import("loopwise");
   const on = process.env[SERVER_ENV] === "on";
-  const part = process.env["BENCH_WATCHDOG_ON"] ?? "";
   let detectMs: number | null = null;
   let blockStartedAt = 0;
   const app = new App({
@@ -44,8 +46,8 @@ if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
       ? {
           logger: false,
           rateLimitMs: 0,
-          enabled: part !== "noengine",
-          captureStacks: part !== "nocapture",
+          enabled: PART !== "noengine",
+          captureStacks: PART !== "nocapture",
           onBlock: (report) => {
             if (!report.ended || report.captureLagMs === null) return;
             // When the stack was taken, on the wall clock, from the block's last heartbeat.
@@ -72,8 +74,6 @@ if (process.env[SERVER_ENV] !== undefined && import.meta.main) {
 // ---- the scenario -------------------------------------------------------------------------
 
 const MODES = ["off", "on"] as const;
-const PART = process.env["BENCH_WATCHDOG_ON"] ?? "";
-if (!["", "noengine", "nocapture"].includes(PART)) throw new Error(`BENCH_WATCHDOG_ON must be noengine or nocapture, got "${PART}"`);
 const ENGINE_ON = PART !== "noengine";
 type Mode = (typeof MODES)[number];
 

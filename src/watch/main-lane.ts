@@ -81,12 +81,12 @@ export class MainLane {
   #beat(): void {
     const view = this.#view;
     const base = this.#base;
-    const sample = this.#sched.sample();
+    const counters = this.#sched.counters();
     // Published by the Atomics.add below; the watchdog reads them only once the beats stopped.
-    if (sample === null) view[base + LANE.runHigh] = NO_SCHED;
+    if (counters === null) view[base + LANE.runHigh] = NO_SCHED;
     else {
-      writeSplitId(view, base + LANE.runLow, sample.runNs);
-      writeSplitId(view, base + LANE.waitLow, sample.waitNs);
+      writeSplitId(view, base + LANE.runLow, counters.runNs);
+      writeSplitId(view, base + LANE.waitLow, counters.waitNs);
     }
     Atomics.store(view, base + LANE.beatAt, clockOffset(this.#epoch));
     Atomics.add(view, base + LANE.beat, 1);

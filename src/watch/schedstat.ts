@@ -43,12 +43,18 @@ export class SchedstatReader {
   }
 
   sample(): SchedSample | null {
+    const counters = this.counters();
+    return counters === null ? null : { atMs: monotonicMs(), ...counters };
+  }
+
+  /** The counters alone, without the clock read of {@link sample} (the heartbeat times its own). */
+  counters(): { runNs: number; waitNs: number } | null {
     if (this.#fd === undefined) return null;
     try {
       const length = readSync(this.#fd, this.#buffer, 0, this.#buffer.length, 0);
       const parsed = parseSchedstat(this.#buffer.toString("latin1", 0, length));
       if (parsed === null) throw new Error("unexpected schedstat content");
-      return { atMs: monotonicMs(), ...parsed };
+      return parsed;
     } catch {
       this.close();
       return null;
