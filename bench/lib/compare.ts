@@ -16,6 +16,7 @@ import {
   summarizeServer,
   type MeasuredRun,
 } from "./comparison-summary.js";
+import { LOOPWISE_WATCHDOG_ENV, loopwiseWatchdogOff } from "../servers/loopwise-variant.js";
 import { formatComparisonLine, formatFigure, formatTable, type ComparisonFigures } from "./report.js";
 import type { BenchOptions, ScenarioContext, ScenarioOutcome } from "./scenario.js";
 import { spawnServer, type RunningServer, type ServerSpec } from "./spawn-server.js";
@@ -58,6 +59,10 @@ export function comparisonSeconds(serverCount: number, options: ScenarioContext[
 export async function compareServers(context: ScenarioContext, plan: ComparisonPlan): Promise<ScenarioOutcome> {
   const { options, load } = context;
   const warnings: string[] = [];
+  // Read before any server starts, so a wrong value stops the run at once.
+  if (loopwiseWatchdogOff()) {
+    warnings.push(`${plan.scenario}/loopwise: served with watchdog: false (${LOOPWISE_WATCHDOG_ENV}=off), a diagnostic: not loopwise's defaults`);
+  }
   const failures: string[] = [];
   const running: RunningServer[] = [];
   const results = new Map<string, MeasuredRun[]>(plan.servers.map((spec) => [spec.name, []]));

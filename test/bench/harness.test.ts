@@ -1,6 +1,7 @@
 // The pure parts of the benchmark harness: parsing load-generator output, order statistics, the
 // summary line, the wrk Lua script and the command line. No load is generated here.
 import assert from "node:assert/strict";
+import { LOOPWISE_WATCHDOG_ENV, loopwiseWatchdogOff } from "../../bench/servers/loopwise-variant.js";
 import { describe, it } from "node:test";
 import { DEFAULT_OPTIONS, parseBenchArgs, scenarioOptions } from "../../bench/lib/args.js";
 import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
@@ -449,5 +450,31 @@ describe("interleaved bursts", () => {
     assert.equal(pairedRatio([{ a: Number.NaN, b: 1 }, { a: 1, b: undefined }]), undefined);
     assert.equal(pairedRatio([]), undefined);
     assert.equal(formatRoundRatios(rounds, 2), "0.90 0.90 0.90 n/a n/a");
+  });
+});
+
+describe("loopwiseWatchdogOff", () => {
+  function withValue<T>(value: string | undefined, body: () => T): T {
+    const saved = process.env[LOOPWISE_WATCHDOG_ENV];
+    if (value === undefined) delete process.env[LOOPWISE_WATCHDOG_ENV];
+    else process.env[LOOPWISE_WATCHDOG_ENV] = value;
+    try {
+      return body();
+    } finally {
+      if (saved === undefined) delete process.env[LOOPWISE_WATCHDOG_ENV];
+      else process.env[LOOPWISE_WATCHDOG_ENV] = saved;
+    }
+  }
+
+  it("keeps the defaults unless asked for off", () => {
+    assert.equal(withValue(undefined, loopwiseWatchdogOff), false);
+    assert.equal(withValue("on", loopwiseWatchdogOff), false);
+    assert.equal(withValue("off", loopwiseWatchdogOff), true);
+  });
+
+  it("refuses any other value, naming the variable, rather than guess", () => {
+    for (const value of ["", "OFF", "false", "0", " off", "off\n"]) {
+      assert.throws(() => withValue(value, loopwiseWatchdogOff), new RegExp(`${LOOPWISE_WATCHDOG_ENV} must be on or off`));
+    }
   });
 });
