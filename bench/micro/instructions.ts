@@ -11,7 +11,7 @@
 //   npm run build && node_modules/.bin/node --import tsx bench/micro/instructions.ts [hello|post] [kinds] [--functions N]
 //
 // BENCH_PIPELINED=1 sends one request at a time per connection (as wrk does) instead of 32.
-// INSTR_REPEATS=N counts N processes per kind instead of 2 (the median is printed; processes of
+// INSTR_REPEATS=N (1-20) counts N processes per kind instead of 2 (the median is printed; processes of
 // one build differ by up to ~1.5k instructions a request, so 4 is worth it for a small change).
 // INSTRUCTIONS_WITH_GC=1 keeps V8's default young generation, so scavenges fall in the window too
 // (hello: +400 instructions per request for loopwise, none for Fastify, on 2026-11-23).
@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONNECTIONS, Load, PIPELINED, VARIANTS, fastifyServer, loopwiseApp, nodeServer, rawRequest } from "./peers.js";
+import { envInteger } from "../lib/env.js";
 import { median } from "../lib/stats.js";
 import { selfCostByFunction } from "./callgrind-functions.js";
 
@@ -31,7 +32,7 @@ import { selfCostByFunction } from "./callgrind-functions.js";
 const WARM_BATCHES = Math.ceil((100 * 32) / PIPELINED);
 const MEASURED_BATCHES = Math.ceil((10 * 32) / PIPELINED);
 const REQUESTS = MEASURED_BATCHES * CONNECTIONS * PIPELINED;
-const REPEATS = Number(process.env.INSTR_REPEATS ?? 2);
+const REPEATS = envInteger("INSTR_REPEATS", 2, 1, 20);
 const SERVE_ENV = "LOOPWISE_INSTRUCTIONS_SERVE";
 const GO_ENV = "LOOPWISE_INSTRUCTIONS_GO";
 // No scavenge or major GC inside the window: where one falls would outweigh what is compared.

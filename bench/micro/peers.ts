@@ -6,19 +6,14 @@ import net from "node:net";
 import Fastify from "fastify";
 import { z } from "zod";
 import { App } from "loopwise";
+import { envInteger } from "../lib/env.js";
 
 export const CONNECTIONS = 16;
 /**
  * Requests sent at once on each connection (BENCH_PIPELINED, default 32). With 1 every request
  * arrives in its own read of the socket, as under wrk, and pays the per-read costs pipelining shares.
  */
-export const PIPELINED = pipelinedFromEnvironment();
-
-function pipelinedFromEnvironment(): number {
-  const value = Number(process.env["BENCH_PIPELINED"] ?? 32);
-  if (!Number.isInteger(value) || value < 1 || value > 256) throw new Error(`BENCH_PIPELINED must be a whole number from 1 to 256, got ${process.env["BENCH_PIPELINED"]}`);
-  return value;
-}
+export const PIPELINED = envInteger("BENCH_PIPELINED", 32, 1, 256);
 
 const BODY = JSON.stringify({ name: "Widget", price: 9.99, tags: ["tools", "garden"] });
 /** One request of the scenario, as bytes on the wire. */

@@ -16,6 +16,7 @@
 // false }`), and =nocapture the watchdog without its inspector session (`captureStacks: false`):
 // a development aid to see which part of the cost is which (detect_ms is then not measured).
 import { expectExchange } from "../lib/check.js";
+import { envChoice } from "../lib/env.js";
 import { BURST_SEC, burstOrder, formatRoundRatios, mergeBursts, pairedRatio } from "../lib/bursts.js";
 import { COMPARISON_DEFAULTS, rotate } from "../lib/compare.js";
 import { BUSY_SHARE_LIMIT, percent, type MeasuredRun } from "../lib/comparison-summary.js";
@@ -30,8 +31,7 @@ const HELLO = { message: "Hello World" };
 const BLOCK_MS = 1000;
 const BLOCKS = 3;
 /** BENCH_WATCHDOG_ON, read by the scenario and (through the environment) by its "on" server. */
-const PART = process.env["BENCH_WATCHDOG_ON"] ?? "";
-if (!["", "noengine", "nocapture"].includes(PART)) throw new Error(`BENCH_WATCHDOG_ON must be noengine or nocapture, got "${PART}"`);
+const PART = envChoice("BENCH_WATCHDOG_ON", "", ["noengine", "nocapture"]);
 
 // ---- the server ---------------------------------------------------------------------------
 

@@ -1,3 +1,5 @@
+import { envChoice } from "../lib/env.js";
+
 /** The environment variable that serves the comparison's loopwise with `watchdog: false`. */
 export const LOOPWISE_WATCHDOG_ENV = "BENCH_LOOPWISE_WATCHDOG";
 
@@ -10,7 +12,5 @@ export const LOOPWISE_WATCHDOG_ENV = "BENCH_LOOPWISE_WATCHDOG";
  * loopwiseWatchdogOff(); // true
  */
 export function loopwiseWatchdogOff(): boolean {
-  const value = process.env[LOOPWISE_WATCHDOG_ENV] ?? "on";
-  if (value !== "on" && value !== "off") throw new Error(`${LOOPWISE_WATCHDOG_ENV} must be on or off, got "${value}"`);
-  return value === "off";
+  return envChoice(LOOPWISE_WATCHDOG_ENV, "on", ["on", "off"]) === "off";
 }

@@ -2,6 +2,7 @@
 // summary line, the wrk Lua script and the command line. No load is generated here.
 import assert from "node:assert/strict";
 import { LOOPWISE_WATCHDOG_ENV, loopwiseWatchdogOff } from "../../bench/servers/loopwise-variant.js";
+import { envChoice, envInteger } from "../../bench/lib/env.js";
 import { describe, it } from "node:test";
 import { DEFAULT_OPTIONS, parseBenchArgs, scenarioOptions } from "../../bench/lib/args.js";
 import { parseAutocannonJson } from "../../bench/lib/autocannon-output.js";
@@ -453,18 +454,21 @@ describe("interleaved bursts", () => {
   });
 });
 
-describe("loopwiseWatchdogOff", () => {
-  function withValue<T>(value: string | undefined, body: () => T): T {
-    const saved = process.env[LOOPWISE_WATCHDOG_ENV];
-    if (value === undefined) delete process.env[LOOPWISE_WATCHDOG_ENV];
-    else process.env[LOOPWISE_WATCHDOG_ENV] = value;
-    try {
-      return body();
-    } finally {
-      if (saved === undefined) delete process.env[LOOPWISE_WATCHDOG_ENV];
-      else process.env[LOOPWISE_WATCHDOG_ENV] = saved;
-    }
+/** Runs `body` with environment variable `name` set to `value` (unset for undefined), then restores it. */
+function withEnv<T>(name: string, value: string | undefined, body: () => T): T {
+  const saved = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  try {
+    return body();
+  } finally {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
   }
+}
+
+describe("loopwiseWatchdogOff", () => {
+  const withValue = <T>(value: string | undefined, body: () => T): T => withEnv(LOOPWISE_WATCHDOG_ENV, value, body);
 
   it("keeps the defaults unless asked for off", () => {
     assert.equal(withValue(undefined, loopwiseWatchdogOff), false);
@@ -475,6 +479,34 @@ describe("loopwiseWatchdogOff", () => {
   it("refuses any other value, naming the variable, rather than guess", () => {
     for (const value of ["", "OFF", "false", "0", " off", "off\n"]) {
       assert.throws(() => withValue(value, loopwiseWatchdogOff), new RegExp(`${LOOPWISE_WATCHDOG_ENV} must be on or off`));
+    }
+  });
+});
+
+describe("envInteger and envChoice", () => {
+  const NAME = "LOOPWISE_TEST_BENCH_SETTING";
+
+  it("reads a whole number in bounds, and the fallback when unset", () => {
+    assert.equal(withEnv(NAME, undefined, () => envInteger(NAME, 2, 1, 20)), 2);
+    assert.equal(withEnv(NAME, "1", () => envInteger(NAME, 2, 1, 20)), 1);
+    assert.equal(withEnv(NAME, "20", () => envInteger(NAME, 2, 1, 20)), 20);
+  });
+
+  it("refuses what Number would read loosely, and what is out of bounds, naming the variable", () => {
+    for (const value of ["", " 4", "4 ", "4.0", "0x10", "1e1", "-1", "0", "21", "NaN", "Infinity", "99999999999999999999"]) {
+      assert.throws(() => withEnv(NAME, value, () => envInteger(NAME, 2, 1, 20)), new RegExp(`${NAME} must be a whole number from 1 to 20`), value);
+    }
+  });
+
+  it("takes one of the choices or the fallback, set or unset", () => {
+    assert.equal(withEnv(NAME, undefined, () => envChoice(NAME, "", ["noengine", "nocapture"])), "");
+    assert.equal(withEnv(NAME, "", () => envChoice(NAME, "", ["noengine", "nocapture"])), "");
+    assert.equal(withEnv(NAME, "nocapture", () => envChoice(NAME, "", ["noengine", "nocapture"])), "nocapture");
+  });
+
+  it("refuses anything else, listing the choices", () => {
+    for (const value of ["NOENGINE", "noengine ", "engine", "noengine\n"]) {
+      assert.throws(() => withEnv(NAME, value, () => envChoice(NAME, "", ["noengine", "nocapture"])), new RegExp(`${NAME} must be noengine or nocapture`), value);
     }
   });
 });
